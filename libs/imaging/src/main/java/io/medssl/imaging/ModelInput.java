@@ -1,0 +1,18 @@
+package io.medssl.imaging;
+
+/**
+ * The one preprocessing step between a decoded frame and the network, shared by pretext-service
+ * (training samples) and inference-service (requests) so both see identical inputs: a centred
+ * square crop, then an area-average resize to {@code size × size}.
+ */
+public final class ModelInput {
+    private ModelInput() {
+    }
+
+    public static GrayImage square(GrayImage image, int size) {
+        int side = Math.min(image.rows(), image.cols());
+        int top = (image.rows() - side) / 2;
+        int left = (image.cols() - side) / 2;
+        return Resampling.resizeArea(image, top, left, side, side, size, size);
+    }
+}

@@ -1,0 +1,75 @@
+package io.medssl.imaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class NpyTest {
+
+    @Test
+    void float32RoundTripWithNumpyHeader() throws IOException {
+        var out = new ByteArrayOutputStream();
+        float[] values = {0f, 0.25f, 0.5f, 1f, -2f, 3.5f};
+        Npy.writeFloat32(out, values, 1, 2, 3);
+        byte[] bytes = out.toByteArray();
+        String header = new String(bytes, 10, 70, StandardCharsets.US_ASCII);
+        assertThat(header).startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 3), }");
+        assertThat((bytes.length - values.length * 4) % 64).as("data starts 64-byte aligned").isZero();
+        Npy.Array array = Npy.read(new ByteArrayInputStream(bytes));
+        assertThat(array.shape()).containsExactly(1, 2, 3);
+        assertThat(array.asFloats()).containsExactly(values);
+    }
+
+    @Test
+    void oneDimensionalShapeUsesPythonTupleSyntax() throws IOException {
+        var out = new ByteArrayOutputStream();
+        Npy.writeInt64(out, new long[] {3, 1, 2}, 3);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).contains("'shape': (3,)");
+        Npy.Array array = Npy.read(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(array.asLongs()).containsExactly(3, 1, 2);
+    }
+
+    @Test
+    void truncatedOrForeignInputIsAClearError() throws IOException {
+        var out = new ByteArrayOutputStream();
+        Npy.writeFloat32(out, new float[16], 4, 4);
+        byte[] truncated = Arrays.copyOf(out.toByteArray(), out.size() - 5);
+        assertThatThrownBy(() -> Npy.read(new ByteArrayInputStream(truncated))).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> Npy.read(new ByteArrayInputStream("PK\3\4 not npy".getBytes(StandardCharsets.US_ASCII))))
+                .hasMessageContaining("bad magic");
+        assertThatThrownBy(() -> Npy.read(new ByteArrayInputStream(out.toByteArray())).asLongs())
+                .hasMessageContaining("expected dtype <i8");
+    }
+
+    @Test
+    void npzHoldsNamedArrays() throws IOException {
+        var out = new ByteArrayOutputStream();
+        try (var npz = new Npz.Writer(out)) {
+            npz.putFloat32("x", new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
+            npz.putInt64("y", new long[] {2}, 1);
+        }
+        var arrays = Npz.read(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(arrays).containsOnlyKeys("x", "y");
+        assertThat(arrays.get("x").shape()).containsExactly(1, 1, 2, 2);
+        assertThat(arrays.get("y").asLongs()).containsExactly(2);
+    }
+
+    @Test
+    void pixelArrayRoundTripsAndSplitsFrames() throws IOException {
+        float[] data = new float[2 * 2 * 3];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i / 12f;
+        }
+        var out = new ByteArrayOutputStream();
+        new PixelArray(2, 2, 3, data).writeNpy(out);
+        PixelArray back = PixelArray.readNpy(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(back.frames()).isEqualTo(2);
+        assertThat(back.frame(1).pixels()).containsExactly(Arrays.copyOfRange(data, 6, 12));
+    }
+}

@@ -1,0 +1,125 @@
+package io.medssl.storage;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A {@link BlobStore} on a local or shared file system. Writes go to a {@code .part} file that is
+ * fsync'ed and then renamed over the final name, and the folder is fsync'ed too, so a success
+ * means the bytes are on disk under their final name.
+ */
+public final class FileBlobStore implements BlobStore {
+    private static final String PART_SUFFIX = ".part";
+    private final Path root;
+
+    public FileBlobStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void put(String key, ContentWriter writer) throws IOException {
+        Path target = localPath(key);
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
+        try {
+            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                writer.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            moveDurably(part, target);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    @Override
+    public void putFile(String key, Path source) throws IOException {
+        Path target = localPath(key);
+        Files.createDirectories(target.getParent());
+        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            moveDurably(source, target);
+        } catch (IOException crossDevice) {
+            // Another file system: copy through a .part file instead of renaming.
+            put(key, out -> Files.copy(source, out));
+            Files.delete(source);
+        }
+    }
+
+    private static void moveDurably(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("atomic rename not supported from " + from + " to " + to, e);
+        }
+        fsyncDirectory(to.getParent());
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(localPath(key));
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        try {
+            return Files.newInputStream(localPath(key));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException("no blob under key " + key);
+        }
+    }
+
+    @Override
+    public Path localPath(String key) {
+        if (key == null || key.isBlank() || key.startsWith("/") || key.contains("\\")) {
+            throw new IllegalArgumentException("invalid storage key: " + key);
+        }
+        Path path = root.resolve(key).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException("storage key escapes the store: " + key);
+        }
+        return path;
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        Path dir = localPath(prefix);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().endsWith(PART_SUFFIX))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.medssl.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileBlobStoreTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void putThenReadBackAndList() throws IOException {
+        var store = new FileBlobStore(root);
+        store.put("pixels/a.npy", out -> out.write("hello".getBytes(StandardCharsets.UTF_8)));
+        store.put("pixels/sub/b.npy", out -> out.write(1));
+        assertThat(store.exists("pixels/a.npy")).isTrue();
+        try (var in = store.open("pixels/a.npy")) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
+        }
+        assertThat(store.list("pixels")).containsExactly("pixels/a.npy", "pixels/sub/b.npy");
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehind() throws IOException {
+        var store = new FileBlobStore(root);
+        assertThatThrownBy(() -> store.put("x/broken.bin", out -> {
+            out.write(new byte[100]);
+            throw new IOException("disk on fire");
+        })).hasMessage("disk on fire");
+        assertThat(store.exists("x/broken.bin")).isFalse();
+        try (var files = Files.list(root.resolve("x"))) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedOverwriteKeepsTheOldContent() throws IOException {
+        var store = new FileBlobStore(root);
+        store.put("k", out -> out.write('A'));
+        assertThatThrownBy(() -> store.put("k", out -> {
+            out.write('B');
+            throw new IOException("boom");
+        }));
+        try (var in = store.open("k")) {
+            assertThat(in.readAllBytes()).containsExactly('A');
+        }
+    }
+
+    @Test
+    void putFileMovesTheFileIn() throws IOException {
+        var store = new FileBlobStore(root.resolve("store"));
+        Path incoming = Files.writeString(root.resolve("incoming.dcm"), "dicom");
+        store.putFile("originals/1.dcm", incoming);
+        assertThat(incoming).doesNotExist();
+        assertThat(store.localPath("originals/1.dcm")).hasContent("dicom");
+    }
+
+    @Test
+    void keysCannotEscapeTheRoot() {
+        var store = new FileBlobStore(root);
+        assertThatThrownBy(() -> store.localPath("../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.localPath("/abs")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.localPath("")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
