@@ -1,0 +1,55 @@
+package io.medssl.dicom;
+
+import com.pixelmed.dicom.AttributeList;
+import java.io.File;
+import java.nio.file.Path;
+
+/**
+ * Reads DICOM Part 10 files. PixelMed returns silently partial results on broken input (an empty
+ * file gives an empty list, truncation drops elements), so every read is validated here: the
+ * object must carry the identifying UIDs, and an object with pixel data must have as many bytes
+ * as its geometry says (checked by the decoder).
+ */
+public final class DicomReader {
+    private DicomReader() {
+    }
+
+    public static DicomObject read(Path file) throws InvalidDicomException {
+        AttributeList list = new AttributeList();
+        String pixelError = null;
+        try {
+            list.read(new File(file.toString()));
+        } catch (Throwable decompressing) {
+            // The object may be fine with pixels in a codec we can't decode (JPEG-LS, 12-bit
+            // JPEG): read it again without decompressing, and keep the reason for the decoder.
+            list = new AttributeList();
+            list.setDecompressPixelData(false);
+            try {
+                list.read(new File(file.toString()));
+            } catch (Throwable t) {
+                // PixelMed throws Errors too (StackOverflowError on deep nesting); none may escape.
+                throw new InvalidDicomException("not a readable DICOM object: " + describe(t), t);
+            }
+            pixelError = describe(decompressing);
+        }
+        DicomObject object = new DicomObject(list, pixelError);
+        if (object.attributeCount() == 0) {
+            throw new InvalidDicomException("not a DICOM object: no attributes could be read");
+        }
+        for (var required : new String[][] {
+                {"SOPClassUID", object.sopClassUid()},
+                {"SOPInstanceUID", object.sopInstanceUid()},
+                {"StudyInstanceUID", object.studyInstanceUid()},
+                {"SeriesInstanceUID", object.seriesInstanceUid()}}) {
+            if (required[1].isEmpty()) {
+                throw new InvalidDicomException("DICOM object lacks " + required[0]);
+            }
+        }
+        return object;
+    }
+
+    static String describe(Throwable t) {
+        String message = t.getMessage();
+        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

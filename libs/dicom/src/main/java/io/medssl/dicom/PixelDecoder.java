@@ -1,0 +1,120 @@
+package io.medssl.dicom;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.display.SourceImage;
+import io.medssl.imaging.PixelArray;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+
+/**
+ * Turns a DICOM image object into MedSSL's normalised grayscale array: stored values → modality
+ * LUT (rescale slope/intercept) → VOI window (the object's first window, else the frame's value
+ * range) → [0, 1], inverted for MONOCHROME1; colour and palette images become luminance
+ * (ITU-R BT.601 weights). Every frame of a multi-frame object is kept.
+ */
+public final class PixelDecoder {
+    private PixelDecoder() {
+    }
+
+    public static PixelArray decode(DicomObject object) throws UndecodableImageException {
+        if (!object.hasPixelData()) {
+            throw new UndecodableImageException("no pixel data (not an image object, or the pixel data was truncated)");
+        }
+        if (object.pixelDecodeError != null) {
+            throw new UndecodableImageException("pixel data cannot be decoded (transfer syntax "
+                    + object.transferSyntaxUid() + "): " + object.pixelDecodeError);
+        }
+        AttributeList list = object.list;
+        int rows = object.rows();
+        int cols = object.columns();
+        if (rows <= 0 || cols <= 0) {
+            throw new UndecodableImageException("image has no valid Rows/Columns");
+        }
+        SourceImage source;
+        try {
+            source = new SourceImage(list);
+        } catch (Throwable t) {
+            throw new UndecodableImageException("pixel data cannot be decoded (transfer syntax "
+                    + object.transferSyntaxUid() + "): " + DicomReader.describe(t), t);
+        }
+        int frames = source.getNumberOfBufferedImages();
+        if (frames <= 0) {
+            throw new UndecodableImageException("no frames could be decoded (transfer syntax " + object.transferSyntaxUid() + ")");
+        }
+        boolean grayscale = object.photometricInterpretation().startsWith("MONOCHROME");
+        boolean invert = object.photometricInterpretation().equals("MONOCHROME1");
+        float[] data = new float[frames * rows * cols];
+        for (int f = 0; f < frames; f++) {
+            BufferedImage image;
+            try {
+                image = source.getBufferedImage(f);
+            } catch (Throwable t) {
+                throw new UndecodableImageException("frame " + f + " cannot be decoded: " + DicomReader.describe(t), t);
+            }
+            if (image == null || image.getWidth() != cols || image.getHeight() != rows) {
+                throw new UndecodableImageException("frame " + f + " decoded to the wrong geometry or not at all");
+            }
+            int offset = f * rows * cols;
+            if (grayscale) {
+                grayscaleFrame(list, image.getRaster(), data, offset, invert);
+            } else {
+                luminanceFrame(image, data, offset);
+            }
+        }
+        return new PixelArray(frames, rows, cols, data);
+    }
+
+    private static void grayscaleFrame(AttributeList list, Raster raster, float[] out, int offset, boolean invert) {
+        int rows = raster.getHeight();
+        int cols = raster.getWidth();
+        int[] stored = raster.getSamples(0, 0, cols, rows, 0, new int[rows * cols]);
+        boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
+        int bitsStored = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 16);
+        double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
+        double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
+        if (slope == 0) {
+            slope = 1;
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double[] values = new double[stored.length];
+        int shift = 32 - Math.max(1, Math.min(32, bitsStored));
+        for (int i = 0; i < stored.length; i++) {
+            // PixelMed hands signed pixels back in an unsigned raster: sign-extend from BitsStored.
+            int v = signed ? (stored[i] << shift) >> shift : stored[i];
+            double m = v * slope + intercept;
+            values[i] = m;
+            min = Math.min(min, m);
+            max = Math.max(max, m);
+        }
+        double center = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowCenter, Double.NaN);
+        double width = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowWidth, Double.NaN);
+        double low;
+        double range;
+        if (!Double.isNaN(center) && !Double.isNaN(width) && width > 1) {
+            low = center - width / 2;
+            range = width;
+        } else {
+            low = min;
+            range = Math.max(max - min, 1e-6);
+        }
+        for (int i = 0; i < values.length; i++) {
+            double y = (values[i] - low) / range;
+            y = y < 0 ? 0 : (y > 1 ? 1 : y);
+            out[offset + i] = (float) (invert ? 1 - y : y);
+        }
+    }
+
+    private static void luminanceFrame(BufferedImage image, float[] out, int offset) {
+        int rows = image.getHeight();
+        int cols = image.getWidth();
+        int[] rgb = image.getRGB(0, 0, cols, rows, null, 0, cols);
+        for (int i = 0; i < rgb.length; i++) {
+            int p = rgb[i];
+            double y = 0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
+            out[offset + i] = (float) (y / 255.0);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.medssl.dicom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.medssl.imaging.PixelArray;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PixelDecoderTest {
+
+    @ParameterizedTest(name = "{0} decodes to {1} x {2} x {3}")
+    @CsvSource({
+        "CT-JPEGLosslessSV1.dcm, 1, 512, 512",
+        "MR-JPEGLosslessSV1.dcm, 1, 256, 256",
+        "MR2_UNC, 1, 1024, 1024",
+        "NM-MONO2-16-13x-heart, 13, 64, 64",
+        "OT-PAL-8-face, 1, 480, 640",
+        "US-PAL-8-10x-echo, 10, 430, 600",
+        "US-RGB-8-esopecho, 1, 120, 256",
+        "YBR_FULL-RLE.dcm, 1, 480, 640",
+        "cplx_p02.dcm, 2, 512, 1024",
+        "test16signed.dcm, 1, 512, 512",
+    })
+    void decodableSamplesBecomeNormalisedFramesWithContent(String name, int frames, int rows, int cols) throws Exception {
+        DicomObject object = DicomReader.read(Samples.file(name));
+        PixelArray pixels = PixelDecoder.decode(object);
+        assertThat(pixels.frames()).isEqualTo(frames);
+        assertThat(pixels.rows()).isEqualTo(rows);
+        assertThat(pixels.cols()).isEqualTo(cols);
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (float v : pixels.data()) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        assertThat(min).isGreaterThanOrEqualTo(0f);
+        assertThat(max).isLessThanOrEqualTo(1f);
+        assertThat(max - min).as("an image, not a constant").isGreaterThan(0.2f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jpeg-ls-Palette.dcm", "NM1_JPLY", "report_dfl"})
+    void undecodableObjectsAreReadButRefusedWithAReason(String name) throws Exception {
+        DicomObject object = DicomReader.read(Samples.file(name));
+        assertThat(object.sopInstanceUid()).isNotEmpty();
+        assertThatThrownBy(() -> PixelDecoder.decode(object))
+                .isInstanceOf(UndecodableImageException.class)
+                .hasMessageNotContaining("null");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"no_preamble_dicm_in_data"})
+    void malformedStreamsAreRejected(String name) {
+        assertThatThrownBy(() -> DicomReader.read(Samples.file(name))).isInstanceOf(InvalidDicomException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 10, 132, 300, 1000, 50_000, 400_000})
+    void truncatedFilesNeverCrashAndNeverDecodeToGarbage(int length, @TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(Samples.file("test16signed.dcm"));
+        Path cut = Files.write(dir.resolve("cut.dcm"), Arrays.copyOf(whole, length));
+        try {
+            DicomObject object = DicomReader.read(cut);
+            assertThatThrownBy(() -> PixelDecoder.decode(object)).isInstanceOf(UndecodableImageException.class);
+        } catch (InvalidDicomException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+}
