@@ -1,7 +1,6 @@
 package io.medssl.dicom;
 
 import com.pixelmed.dicom.StoredFilePathStrategy;
-import com.pixelmed.network.AnyExplicitStorePresentationContextSelectionPolicy;
 import com.pixelmed.network.ReceivedObjectHandler;
 import com.pixelmed.network.StorageSOPClassSCPDispatcher;
 import java.io.File;
@@ -52,7 +51,7 @@ public final class StorageScp implements AutoCloseable {
         };
         var dispatcher = new StorageSOPClassSCPDispatcher(port, aeTitle, new File(incomingDir.toString()),
                 StoredFilePathStrategy.BYSOPINSTANCEUIDHASHSUBFOLDERS, adapter, null, null, null,
-                new AnyExplicitStorePresentationContextSelectionPolicy(), false);
+                new StorePresentationContextPolicy(), false);
         StorageScp scp = new StorageScp(dispatcher, port);
         scp.thread.start();
         scp.awaitListening();
