@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /** The shared real DICOM samples (../shared/dicom-samples). */
 final class Samples {
-    static final Path DIR = Path.of(System.getProperty("medssl.samples.dir", "../../../shared/dicom-samples"));
+    static final Path DIR = Path.of(System.getProperty("test.samples.dir", "../../../shared/dicom-samples"));
 
     static Path file(String name) {
         Path p = DIR.resolve(name);

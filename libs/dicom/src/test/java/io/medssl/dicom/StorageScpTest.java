@@ -42,7 +42,7 @@ class StorageScpTest {
         }, Throwable::printStackTrace)) {
             assertThat(run("echoscu", "-aet", "MODALITY", "-aec", "MEDSSL", "127.0.0.1", String.valueOf(port))).isZero();
             Path ct = Samples.file("CT-JPEGLosslessSV1.dcm");
-            assertThat(run("storescu", "-xf", Path.of(System.getProperty("medssl.repo.dir", "../..")).resolve("deploy/local/dcmtk/storescu.cfg").toString(), "MedSSL", "-aet", "MODALITY", "-aec", "MEDSSL", "127.0.0.1", String.valueOf(port), ct.toString())).isZero();
+            assertThat(run("storescu", "-xf", Path.of(System.getProperty("test.repo.dir", "../..")).resolve("deploy/local/dcmtk/storescu.cfg").toString(), "MedSSL", "-aet", "MODALITY", "-aec", "MEDSSL", "127.0.0.1", String.valueOf(port), ct.toString())).isZero();
             String uid = DicomReader.read(ct).sopInstanceUid();
             assertThat(received).containsExactly(uid + "|MODALITY|1.2.840.10008.1.2.4.70");
         }

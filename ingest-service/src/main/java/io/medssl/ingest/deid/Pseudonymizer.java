@@ -1,0 +1,65 @@
+package io.medssl.ingest.deid;
+
+import io.medssl.ingest.config.IngestConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Keyed pseudonyms: HMAC-SHA256 of (kind, original value) under the site's secret. The same
+ * patient, study or UID always maps to the same pseudonym, nobody without the secret can reverse
+ * or recompute it, and UIDs become valid DICOM UIDs under the 2.25 (UUID-derived) root.
+ */
+@ApplicationScoped
+public class Pseudonymizer {
+    private final byte[] secret;
+
+    @Inject
+    public Pseudonymizer(IngestConfig config) {
+        this(config.pseudonym().secret());
+    }
+
+    public Pseudonymizer(String secret) {
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalArgumentException("medssl.pseudonym.secret must be at least 16 characters");
+        }
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A DICOM UID (at most 64 characters) standing for {@code uid}. */
+    public String uid(String uid) {
+        byte[] digest = hmac("uid", uid);
+        // 128 bits, as for a UUID-derived 2.25 UID: at most 39 digits, 44 characters in all.
+        return "2.25." + new BigInteger(1, Arrays.copyOf(digest, 16));
+    }
+
+    /** A patient pseudonym such as {@code P-3f2a...}. */
+    public String patient(String patientId, String issuer) {
+        return "P-" + hex(hmac("patient", issuer + "|" + patientId), 12);
+    }
+
+    private byte[] hmac(String kind, String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update(kind.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private static String hex(byte[] bytes, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.append(String.format("%02x", bytes[i]));
+        }
+        return sb.toString();
+    }
+}

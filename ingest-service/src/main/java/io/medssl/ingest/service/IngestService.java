@@ -1,0 +1,122 @@
+package io.medssl.ingest.service;
+
+import io.medssl.contracts.InstanceIngested;
+import io.medssl.dicom.DicomObject;
+import io.medssl.dicom.DicomReader;
+import io.medssl.dicom.InvalidDicomException;
+import io.medssl.dicom.PixelDecoder;
+import io.medssl.dicom.UndecodableImageException;
+import io.medssl.imaging.PixelArray;
+import io.medssl.ingest.config.IngestConfig;
+import io.medssl.ingest.deid.Pseudonymizer;
+import io.medssl.ingest.messaging.InstanceEventPublisher;
+import io.medssl.storage.BlobStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * What happens to each received object: validate, pseudonymise, keep the original durably (inside
+ * ingest's own area, the only place PHI lives), decode the pixels to the normalised array, index,
+ * announce. Logs name instances by pseudonym only.
+ */
+@ApplicationScoped
+public class IngestService {
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    /** Outcome for the caller (the DICOM node or a REST endpoint). */
+    public record Outcome(boolean stored, InstanceIngested instance, String error) {
+        static Outcome rejected(String error) {
+            return new Outcome(false, null, error);
+        }
+    }
+
+    private final BlobStore store;
+    private final Pseudonymizer pseudonyms;
+    private final InstanceIndex index;
+    private final InstanceEventPublisher publisher;
+    private final IngestConfig config;
+
+    public IngestService(BlobStore store, Pseudonymizer pseudonyms, InstanceIndex index,
+                         InstanceEventPublisher publisher, IngestConfig config) {
+        this.store = store;
+        this.pseudonyms = pseudonyms;
+        this.index = index;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    /** Takes ownership of {@code file}: it is moved into storage or deleted. */
+    public Outcome ingest(Path file, String callingAeTitle) {
+        DicomObject object;
+        try {
+            object = DicomReader.read(file);
+        } catch (InvalidDicomException e) {
+            deleteQuietly(file);
+            LOG.warnf("rejected an object from %s: %s", callingAeTitle, e.getMessage());
+            return Outcome.rejected(e.getMessage());
+        }
+        String instanceId = pseudonyms.uid(object.sopInstanceUid());
+        try {
+            store.putFile("ingest/originals/" + instanceId + ".dcm", file);
+
+            String pixelKey = null;
+            String undecodable = null;
+            int frames = object.frames();
+            try {
+                PixelArray pixels = PixelDecoder.decode(object);
+                frames = pixels.frames();
+                pixelKey = "pixels/" + instanceId + ".npy";
+                store.put(pixelKey, pixels::writeNpy);
+            } catch (UndecodableImageException e) {
+                undecodable = withoutIdentifiers(e.getMessage(), object, instanceId);
+            }
+            InstanceIngested event = new InstanceIngested(
+                    InstanceIngested.SCHEMA_VERSION,
+                    instanceId,
+                    pseudonyms.uid(object.studyInstanceUid()),
+                    pseudonyms.uid(object.seriesInstanceUid()),
+                    pseudonyms.patient(object.patientId(), ""),
+                    config.dataset(),
+                    object.modality(),
+                    object.bodyPartExamined(),
+                    object.sopClassUid(),
+                    object.rows(),
+                    object.columns(),
+                    frames,
+                    pixelKey,
+                    pixelKey != null,
+                    undecodable,
+                    Instant.now());
+            index.record(event);
+            publisher.publish(event);
+            LOG.infof("ingested %s %s %dx%dx%d from %s%s", event.modality(), instanceId, event.rows(), event.columns(),
+                    frames, callingAeTitle, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
+            return new Outcome(true, event, null);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.errorf(e, "could not ingest %s", instanceId);
+            deleteQuietly(file);
+            return Outcome.rejected("could not store the object: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Decoder messages can quote the original UIDs (via file names); swap them for the pseudonym. */
+    private static String withoutIdentifiers(String message, DicomObject object, String instanceId) {
+        return message.replace(object.sopInstanceUid(), instanceId)
+                .replace(object.studyInstanceUid(), "<study>")
+                .replace(object.seriesInstanceUid(), "<series>");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (Exception ignored) {
+            // Nothing more to do: the incoming folder is scratch space.
+        }
+    }
+}
