@@ -1,0 +1,71 @@
+package io.medssl.pretext.messaging;
+
+import io.medssl.contracts.InstanceIngested;
+import io.medssl.contracts.PretextShardReady;
+import io.medssl.pretext.service.ShardService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * medssl.instances → shard → medssl.pretext-shards. The incoming event is acknowledged only after
+ * the shard is durable and its announcement was acknowledged, so a crash in between redelivers it.
+ * An instance whose pixels can't be read is logged and skipped rather than blocking the stream.
+ */
+@ApplicationScoped
+public class InstanceConsumer {
+    private static final Logger LOG = Logger.getLogger(InstanceConsumer.class);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ShardService shards;
+
+    @Channel("shards-out")
+    Emitter<PretextShardReady> emitter;
+
+    public InstanceConsumer(ShardService shards) {
+        this.shards = shards;
+    }
+
+    @Incoming("instances-in")
+    @Blocking
+    public void consume(InstanceIngested instance) throws Exception {
+        if (instance == null) {
+            // A record that is not an InstanceIngested (deserialization failed): skip, don't stall the stream.
+            LOG.warn("skipped a record on medssl.instances that is not a valid InstanceIngested event");
+            return;
+        }
+        var shard = shardOrSkip(instance);
+        if (shard.isEmpty()) {
+            return;
+        }
+        var acked = new java.util.concurrent.CompletableFuture<Void>();
+        emitter.send(Message.of(shard.get())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(shard.get().shardId()).build())
+                .withAck(() -> {
+                    acked.complete(null);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                })
+                .withNack(e -> {
+                    acked.completeExceptionally(e);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }));
+        acked.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private java.util.Optional<PretextShardReady> shardOrSkip(InstanceIngested instance) {
+        try {
+            return shards.shardFor(instance);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("no shard for instance %s: %s", instance.instanceId(), e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+}
