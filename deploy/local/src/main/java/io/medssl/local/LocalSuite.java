@@ -1,0 +1,226 @@
+package io.medssl.local;
+
+import io.medssl.contracts.EventJson;
+import io.medssl.contracts.ModelPublished;
+import io.medssl.contracts.Topics;
+import io.medssl.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * MedSSL on one machine: a real Kafka broker (in this process) and the four services, each its own
+ * process started from its packaged jar, sharing one storage folder. Used by {@code ./medssl} and
+ * by the end-to-end test, so what the test proves is what a user runs.
+ */
+public final class LocalSuite implements AutoCloseable {
+    /** A service: its module folder, HTTP port, heap and its own settings. */
+    private record Service(String name, int port, String heap, List<String> settings) {
+    }
+
+    private final SuiteOptions options;
+    private final EmbeddedKafkaBroker broker;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private LocalSuite(SuiteOptions options, EmbeddedKafkaBroker broker) {
+        this.options = options;
+        this.broker = broker;
+    }
+
+    public static LocalSuite start(SuiteOptions options) throws IOException {
+        Files.createDirectories(options.dataDir().resolve("logs"));
+        say("starting Kafka broker (KRaft, in-process) on 127.0.0.1:%d", options.kafkaPort());
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), false, options.kafkaPort());
+        LocalSuite suite = new LocalSuite(options, broker);
+        try {
+            for (Service service : suite.services()) {
+                suite.launch(service);
+            }
+        } catch (IOException | RuntimeException e) {
+            suite.close();
+            throw e;
+        }
+        return suite;
+    }
+
+    private List<Service> services() {
+        // Each service validates its medssl.* keys: pass a service only its own.
+        return List.of(
+                new Service("ingest-service", options.ingestPort(), "384m", List.of(
+                        "-Dmedssl.dicom.port=" + options.dicomPort(), "-Dmedssl.dicom.ae-title=" + options.aeTitle())),
+                new Service("pretext-service", options.pretextPort(), "384m", List.of()),
+                new Service("trainer-service", options.trainerPort(), "512m", List.of(
+                        "-Dmedssl.trainer.steps=" + options.trainingSteps())),
+                new Service("inference-service", options.inferencePort(), "384m", List.of()));
+    }
+
+    private void launch(Service service) throws IOException {
+        Path jar = options.repo().resolve(service.name()).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(jar + " is missing: build first (./mvnw package -DskipTests)");
+        }
+        String djlCache = Optional.ofNullable(System.getenv("DJL_CACHE_DIR"))
+                .orElse(System.getProperty("user.home") + "/.cache/medssl/djl");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + service.heap(),
+                "-Dquarkus.http.port=" + service.port(),
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+                "-Dmedssl.storage.root=" + options.dataDir().resolve("storage").toAbsolutePath(),
+                "-Dai.djl.offline=true"));
+        cmd.addAll(service.settings());
+        cmd.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(options.dataDir().resolve("logs").resolve(service.name() + ".log").toFile());
+        builder.environment().put("DJL_CACHE_DIR", djlCache);
+        processes.put(service.name(), builder.start());
+        say("started %-17s http://127.0.0.1:%d (log: %s)", service.name(), service.port(),
+                options.dataDir().resolve("logs").resolve(service.name() + ".log"));
+    }
+
+    /** Waits until every service answers its readiness probe. */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Service service : services()) {
+            while (true) {
+                Process p = processes.get(service.name());
+                if (!p.isAlive()) {
+                    throw new IOException(service.name() + " exited with " + p.exitValue() + "; see its log in "
+                            + options.dataDir().resolve("logs"));
+                }
+                if (status(get(service.port(), "/q/health/ready")) == 200) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(service.name() + " not ready after " + timeout);
+                }
+                Thread.sleep(250);
+            }
+        }
+        say("all services ready");
+    }
+
+    /** Sends files to the DICOM node with dcmtk's storescu (a real C-STORE); returns storescu's output. */
+    public String storeWithStorescu(List<Path> files) throws IOException, InterruptedException {
+        Path config = options.repo().resolve("deploy/local/dcmtk/storescu.cfg");
+        List<String> cmd = new ArrayList<>(List.of("storescu", "-nh", "-xf", config.toString(), "MedSSL",
+                "-aet", "MEDSSL_DEMO", "-aec", options.aeTitle(), "127.0.0.1", String.valueOf(options.dicomPort())));
+        files.forEach(f -> cmd.add(f.toString()));
+        Process storescu = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(storescu.getInputStream().readAllBytes());
+        if (!storescu.waitFor(5, TimeUnit.MINUTES)) {
+            storescu.destroyForcibly();
+            throw new IOException("storescu did not finish");
+        }
+        return output;
+    }
+
+    /** Waits for the first ModelPublished event that matches. */
+    public ModelPublished awaitModel(Duration timeout, Predicate<ModelPublished> filter) throws IOException {
+        Map<String, Object> config = Map.of("bootstrap.servers", broker.bootstrapServers(),
+                "group.id", "medssl-launcher-" + UUID.randomUUID(), "auto.offset.reset", "earliest");
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.MODELS));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    ModelPublished event = EventJson.read(record.value(), ModelPublished.class);
+                    if (filter.test(event)) {
+                        return event;
+                    }
+                }
+                for (var entry : processes.entrySet()) {
+                    if (!entry.getValue().isAlive()) {
+                        throw new IOException(entry.getKey() + " died; see " + options.dataDir().resolve("logs"));
+                    }
+                }
+            }
+        }
+        throw new IOException("no model was published within " + timeout);
+    }
+
+    /** POSTs a DICOM file to inference-service; returns (status, body). */
+    public HttpResponse<String> predict(String model, Path dicom) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(options.url(options.inferencePort())
+                        + "/api/v1/models/" + model + "/predict"))
+                .header("Content-Type", "application/dicom")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofFile(dicom))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(int port, String path) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(options.url(port) + path)).timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException notUpYet) {
+            return null;
+        }
+    }
+
+    private static int status(HttpResponse<String> response) {
+        return response == null ? -1 : response.statusCode();
+    }
+
+    public SuiteOptions options() {
+        return options;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** Whether every service process is still running. */
+    public Map<String, Boolean> alive() {
+        Map<String, Boolean> alive = new LinkedHashMap<>();
+        processes.forEach((name, p) -> alive.put(name, p.isAlive()));
+        return alive;
+    }
+
+    /** Stops the services (SIGTERM, then kill after 20 s) in reverse order, then the broker. */
+    @Override
+    public void close() {
+        List<String> names = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(names);
+        for (String name : names) {
+            processes.get(name).destroy();
+        }
+        for (String name : names) {
+            Process p = processes.get(name);
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        broker.close();
+        say("stopped");
+    }
+
+    static void say(String format, Object... args) {
+        System.out.println("[medssl] " + String.format(format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,91 @@
+package io.medssl.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.medssl.contracts.ModelPublished;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain on real parts: a real Kafka broker, the four services as separate processes from
+ * their packaged jars, every shared sample sent by dcmtk's storescu, a model trained with
+ * DJL/PyTorch, and a prediction over HTTP from that model. If any service does nothing, no model
+ * or no prediction appears and this fails.
+ */
+class ChainIT {
+    static final Path REPO = Path.of(System.getProperty("test.repo.dir", "../..")).toAbsolutePath().normalize();
+    static final Path SAMPLES = Path.of(System.getProperty("test.samples.dir", REPO.resolve("../shared/dicom-samples").toString()));
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path data;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void dicomInPredictionOut() throws Exception {
+        SuiteOptions options = new SuiteOptions(REPO, data, "MEDSSL", freePort(), freePort(), freePort(), freePort(),
+                freePort(), freePort(), 30);
+        List<Path> samples = MedsslLauncher.dicomFiles(SAMPLES);
+        assertThat(samples).hasSize(14);
+        try (LocalSuite suite = LocalSuite.start(options)) {
+            suite.awaitReady(Duration.ofMinutes(3));
+            String storescu = suite.storeWithStorescu(samples);
+            // The malformed stream is refused by storescu itself; everything else must be accepted.
+            assertThat(storescu).doesNotContain("Store Failed, file: " + SAMPLES.resolve("CT"));
+            assertThat(storescu.lines().filter(l -> l.contains("Store Failed"))).allSatisfy(l ->
+                    assertThat(l).contains("no_preamble_dicm_in_data"));
+
+            ModelPublished model = suite.awaitModel(Duration.ofMinutes(8), m -> true);
+            assertThat(model.name()).isEqualTo("default-rotation");
+            assertThat(model.labels()).hasSize(4);
+            assertThat(Integer.parseInt(model.lineage().get("train_samples"))).isPositive();
+            assertThat(data.resolve("storage").resolve(model.key()).resolve("model.json")).isRegularFile();
+
+            HttpResponse<String> prediction = null;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                prediction = suite.predict(model.name(), SAMPLES.resolve("CT-JPEGLosslessSV1.dcm"));
+                if (prediction.statusCode() == 200) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertThat(prediction.statusCode()).as(prediction.body()).isEqualTo(200);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = JSON.readValue(prediction.body(), Map.class);
+            assertThat(body).containsEntry("model", model.name());
+            assertThat(((Number) body.get("version")).intValue()).isGreaterThanOrEqualTo(model.version());
+            @SuppressWarnings("unchecked")
+            Map<String, Number> probabilities = (Map<String, Number>) body.get("probabilities");
+            assertThat(probabilities.keySet()).containsExactlyElementsOf(model.labels());
+            assertThat(probabilities.values().stream().mapToDouble(Number::doubleValue).sum()).isBetween(0.999, 1.001);
+
+            // Non-image and undecodable inputs are answered cleanly and the chain keeps running.
+            assertThat(suite.predict(model.name(), SAMPLES.resolve("report_dfl")).statusCode()).isEqualTo(422);
+            assertThat(suite.predict(model.name(), SAMPLES.resolve("no_preamble_dicm_in_data")).statusCode()).isEqualTo(415);
+            HttpResponse<String> instances = suite.get(options.ingestPort(), "/api/v1/instances");
+            assertThat(JSON.readValue(instances.body(), List.class)).hasSize(12);
+            assertThat(suite.alive()).allSatisfy((name, alive) -> assertThat(alive).as(name).isTrue());
+
+            // No PHI left ingest: the events and logs of the other services never name a sample's patient.
+            for (String service : List.of("pretext-service", "trainer-service", "inference-service")) {
+                String log = Files.readString(data.resolve("logs").resolve(service + ".log"));
+                assertThat(log).doesNotContain("1.2.826.0.1.3680043.2.307.62.48865.356531.1.534.1.5");
+            }
+        }
+    }
+}
