@@ -5,6 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.medssl.contracts.EventJson;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.PretextShardReady;
+import io.medssl.contracts.PretextTask;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import io.medssl.contracts.Topics;
 import io.medssl.imaging.GrayImage;
 import io.medssl.imaging.Npy;
@@ -84,25 +94,54 @@ class PretextPipelineTest {
         assertThat(shards).hasSize(1);
         PretextShardReady shard = shards.get(0);
         assertThat(shard.dataset()).isEqualTo("unit");
-        assertThat(shard.samples()).isEqualTo(8); // 2 frames × 4 rotations
-        assertThat(shard.inputShape()).containsExactly(1, 64, 64);
-        assertThat(shard.tasks()).singleElement().satisfies(t -> {
-            assertThat(t.name()).isEqualTo("rotation");
-            assertThat(t.classes()).isEqualTo(4);
-        });
+        assertThat(shard.tasks()).extracting(PretextTask::name).containsExactly("rotation", "jigsaw", "relative-position",
+                "intensity-restoration", "inpainting", "corruption", "consistency-views"); // 2 frames: no frame-order
+        PretextTask rotation = shard.tasks().get(0);
+        assertThat(rotation.samples()).isEqualTo(8); // 2 frames × 4 rotations
+        assertThat(rotation.inputShape()).containsExactly(1, 64, 64);
+        assertThat(rotation.classes()).isEqualTo(4);
+        assertThat(shard.tasks().get(1).classes()).isEqualTo(100);
+        assertThat(shard.tasks().get(3).shape()).containsExactly(1, 64, 64);
+        assertThat(shard.samples()).isEqualTo(shard.tasks().stream().mapToInt(PretextTask::samples).sum());
 
         Map<String, Npy.Array> arrays;
         try (InputStream in = Files.newInputStream(storageRoot.resolve(shard.key()))) {
             arrays = Npz.read(in);
         }
-        assertThat(arrays.get("x").shape()).containsExactly(8, 1, 64, 64);
-        assertThat(arrays.get("y").asLongs()).containsExactly(0, 1, 2, 3, 0, 1, 2, 3);
-        float[] x = arrays.get("x").asFloats();
+        assertThat(arrays.get("rotation_x").shape()).containsExactly(8, 1, 64, 64);
+        assertThat(arrays.get("rotation_y").asLongs()).containsExactly(0, 1, 2, 3, 0, 1, 2, 3);
+        float[] x = arrays.get("rotation_x").asFloats();
         int n = 64 * 64;
         float[] upright = Arrays.copyOfRange(x, 0, n);
         for (int k = 1; k < 4; k++) {
             GrayImage rotated = new GrayImage(64, 64, Arrays.copyOfRange(x, k * n, (k + 1) * n));
             assertThat(Resampling.rotate90(rotated, -k).pixels()).containsExactly(upright);
         }
+
+        // DJL reads the shard as it is, with every array under the name the descriptor gives.
+        try (NDManager manager = NDManager.newBaseManager(); InputStream in = Files.newInputStream(storageRoot.resolve(shard.key()))) {
+            NDList list = NDList.decode(manager, in);
+            for (PretextTask task : shard.tasks()) {
+                NDArray inputs = list.get(task.inputArray());
+                NDArray targets = list.get(task.targetArray());
+                assertThat(inputs).as(task.inputArray()).isNotNull();
+                assertThat(targets).as(task.targetArray()).isNotNull();
+                assertThat(inputs.getShape().get(0)).isEqualTo(task.samples());
+                assertThat(targets.getShape().get(0)).isEqualTo(task.samples());
+            }
+            assertThat(list.get("jigsaw_x").getShape().getShape()).containsExactly(4, 9, 16, 16);
+            assertThat(list.get("jigsaw_y").getDataType()).isEqualTo(DataType.INT64);
+        }
+
+        byte[] png = given().get("/api/v1/datasets/unit/shards/" + shard.shardId() + "/preview.png")
+                .then().statusCode(200).contentType("image/png").extract().asByteArray();
+        BufferedImage picture = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(picture.getWidth()).isGreaterThan(300);
+        assertThat(picture.getHeight()).isGreaterThan(7 * 32);
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target/pretext-preview.png"), png);
+        given().get("/api/v1/datasets/unit/shards").then().statusCode(200).body("size()", equalTo(1));
+        given().get("/api/v1/datasets/unit/shards/nope/preview.png").then().statusCode(404)
+                .contentType("application/problem+json");
     }
 }

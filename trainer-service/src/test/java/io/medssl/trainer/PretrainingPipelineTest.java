@@ -83,10 +83,11 @@ class PretrainingPipelineTest {
         Path file = storageRoot.resolve(key);
         Files.createDirectories(file.getParent());
         try (OutputStream out = Files.newOutputStream(file); Npz.Writer npz = new Npz.Writer(out)) {
-            npz.putFloat32("x", x, images * 4, 1, S, S);
-            npz.putInt64("y", y, images * 4);
+            npz.putFloat32("rotation_x", x, images * 4, 1, S, S);
+            npz.putInt64("rotation_y", y, images * 4);
         }
-        return new PretextShardReady(1, id, "phantom", split, List.of(PretextTask.classification("rotation", 4)),
+        return new PretextShardReady(1, id, "phantom", split, List.of(new PretextTask("rotation", PretextTask.CLASSIFICATION, 4,
+                List.of(), List.of(1, S, S), images * 4, "rotation_x", "rotation_y")),
                 List.of(1, S, S), images * 4, key, seed);
     }
 

@@ -20,6 +20,8 @@ public final class Npz {
 
     /** Writes entries in order; each writer writes one .npy array. */
     public static final class Writer implements AutoCloseable {
+        /** 1980-01-02: the zip format cannot store earlier times, in any time zone. */
+        private static final long FIXED_TIME = 315_619_200_000L;
         private final ZipOutputStream zip;
 
         public Writer(OutputStream out) {
@@ -29,15 +31,22 @@ public final class Npz {
         }
 
         public void putFloat32(String name, float[] values, int... shape) throws IOException {
-            zip.putNextEntry(new ZipEntry(name + ".npy"));
+            zip.putNextEntry(entry(name));
             Npy.writeFloat32(unclosable(), values, shape);
             zip.closeEntry();
         }
 
         public void putInt64(String name, long[] values, int... shape) throws IOException {
-            zip.putNextEntry(new ZipEntry(name + ".npy"));
+            zip.putNextEntry(entry(name));
             Npy.writeInt64(unclosable(), values, shape);
             zip.closeEntry();
+        }
+
+        /** A fixed timestamp keeps the bytes of a shard a function of its content alone. */
+        private static ZipEntry entry(String name) {
+            ZipEntry entry = new ZipEntry(name + ".npy");
+            entry.setTime(FIXED_TIME);
+            return entry;
         }
 
         private OutputStream unclosable() {

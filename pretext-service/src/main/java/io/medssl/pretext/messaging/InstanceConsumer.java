@@ -3,7 +3,7 @@ package io.medssl.pretext.messaging;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.PretextShardReady;
 import io.medssl.pretext.service.ShardService;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -19,6 +19,8 @@ import org.jboss.logging.Logger;
  * medssl.instances → shard → medssl.pretext-shards. The incoming event is acknowledged only after
  * the shard is durable and its announcement was acknowledged, so a crash in between redelivers it.
  * An instance whose pixels can't be read is logged and skipped rather than blocking the stream.
+ * Instances are processed by a bounded worker pool ({@code medssl.pretext.workers}); the Kafka
+ * connector stops polling while the pool's queue is full, which bounds memory.
  */
 @ApplicationScoped
 public class InstanceConsumer {
@@ -35,7 +37,7 @@ public class InstanceConsumer {
     }
 
     @Incoming("instances-in")
-    @Blocking
+    @Blocking(value = "pretext-workers", ordered = false)
     public void consume(InstanceIngested instance) throws Exception {
         if (instance == null) {
             // A record that is not an InstanceIngested (deserialization failed): skip, don't stall the stream.

@@ -1,28 +1,38 @@
 package io.medssl.pretext.service;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.PretextShardReady;
+import io.medssl.contracts.PretextTask;
 import io.medssl.imaging.GrayImage;
 import io.medssl.imaging.ModelInput;
 import io.medssl.imaging.PixelArray;
 import io.medssl.pretext.config.PretextConfig;
 import io.medssl.pretext.shards.PatientSplit;
 import io.medssl.pretext.shards.ShardWriter;
-import io.medssl.pretext.tasks.PretextSample;
-import io.medssl.pretext.tasks.RotationTask;
+import io.medssl.pretext.tasks.PretextTaskGenerator;
+import io.medssl.pretext.tasks.TaskCatalog;
+import io.medssl.pretext.tasks.TaskSample;
 import io.medssl.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Turns one ingested instance into one pretext shard. The shard id derives from (instance, task,
- * seed), so a redelivered event rewrites the same shard instead of adding a duplicate.
+ * Turns one ingested instance into one pretext shard holding every task configured for its
+ * dataset. Each task draws from its own generator seeded by (instance, task, seed): any sample can
+ * be reproduced, and adding a task does not change the samples of the others. The shard id
+ * derives from (instance, seed), so a redelivered event rewrites the same shard.
  */
 @ApplicationScoped
 public class ShardService {
@@ -30,14 +40,17 @@ public class ShardService {
 
     private final BlobStore store;
     private final PretextConfig config;
-    private final RotationTask rotation = new RotationTask();
+    private final TaskCatalog catalog;
+    private final ObjectMapper json;
     private final AtomicLong shards = new AtomicLong();
     private final AtomicLong samples = new AtomicLong();
     private final long startedNanos = System.nanoTime();
 
-    public ShardService(BlobStore store, PretextConfig config) {
+    public ShardService(BlobStore store, PretextConfig config, TaskCatalog catalog, ObjectMapper json) {
         this.store = store;
         this.config = config;
+        this.catalog = catalog;
+        this.json = json;
     }
 
     /** Empty when the instance has no decodable image (nothing to learn from). */
@@ -51,24 +64,51 @@ public class ShardService {
             pixels = PixelArray.readNpy(in);
         }
         int size = config.pretext().inputSize();
-        List<PretextSample> out = new ArrayList<>();
+        List<GrayImage> frames = new ArrayList<>();
         for (int frame : frameIndices(pixels.frames(), config.pretext().maxFrames())) {
-            GrayImage square = ModelInput.square(pixels.frame(frame), size);
-            out.addAll(rotation.samples(square));
+            frames.add(ModelInput.square(pixels.frame(frame), size));
         }
         long seed = config.pretext().seed();
-        String shardId = RotationTask.NAME + "-" + instance.instanceId() + "-s" + seed;
+        List<ShardWriter.TaskSamples> tasks = new ArrayList<>();
+        int total = 0;
+        for (PretextTaskGenerator task : catalog.forDataset(instance.dataset())) {
+            List<TaskSample> taskSamples = task.generate(frames, new SplittableRandom(seedOf(instance.instanceId(), task.name(), seed)));
+            if (!taskSamples.isEmpty()) {
+                tasks.add(new ShardWriter.TaskSamples(task.descriptor(size, taskSamples.size()), taskSamples));
+                total += taskSamples.size();
+            }
+        }
+        if (tasks.isEmpty()) {
+            return Optional.empty();
+        }
+        String shardId = "pretext-" + instance.instanceId() + "-s" + seed;
         String split = PatientSplit.of(instance.patientId(), config.pretext().validationPercent());
-        String key = "shards/" + instance.dataset() + "/" + split + "/" + shardId + ".npz";
-        ShardWriter.write(store, key, out, size);
+        String base = "shards/" + instance.dataset() + "/" + split + "/" + shardId;
+        ShardWriter.write(store, base + ".npz", tasks);
+        List<PretextTask> descriptors = tasks.stream().map(ShardWriter.TaskSamples::task).toList();
+        PretextShardReady ready = new PretextShardReady(PretextShardReady.SCHEMA_VERSION, shardId, instance.dataset(), split,
+                descriptors, List.of(1, size, size), total, base + ".npz", seed);
+        // The event beside the shard, so a person or the preview can read a shard without Kafka.
+        byte[] sidecar = json.writeValueAsBytes(ready);
+        store.put(base + ".json", out -> out.write(sidecar));
 
-        long total = shards.incrementAndGet();
-        long totalSamples = samples.addAndGet(out.size());
+        long shardCount = shards.incrementAndGet();
+        long sampleCount = samples.addAndGet(total);
         double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
-        LOG.infof("shard %s: %d samples (%s); %d shards, %d samples so far, %.1f samples/s",
-                shardId, out.size(), split, total, totalSamples, totalSamples / seconds);
-        return Optional.of(new PretextShardReady(PretextShardReady.SCHEMA_VERSION, shardId, instance.dataset(), split,
-                List.of(rotation.descriptor()), List.of(1, size, size), out.size(), key, seed));
+        LOG.infof("shard %s: %d samples over %d tasks (%s); %d shards, %d samples so far, %.1f samples/s",
+                shardId, total, tasks.size(), split, shardCount, sampleCount, sampleCount / seconds);
+        return Optional.of(ready);
+    }
+
+    /** The seed of one (instance, task) stream: the first 8 bytes of SHA-256 over the three. */
+    static long seedOf(String instanceId, String task, long seed) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha.digest((instanceId + "|" + task + "|" + seed).getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Up to {@code max} frame indices spread evenly over the object (the middle one for max 1). */

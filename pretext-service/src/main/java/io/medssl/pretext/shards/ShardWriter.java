@@ -1,39 +1,79 @@
 package io.medssl.pretext.shards;
 
+import io.medssl.contracts.PretextTask;
 import io.medssl.imaging.Npz;
-import io.medssl.pretext.tasks.PretextSample;
+import io.medssl.pretext.tasks.TaskSample;
 import io.medssl.storage.BlobStore;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * Writes a pretext shard as NumPy {@code .npz}: {@code x} float32 (N, 1, S, S) inputs in [0, 1],
- * {@code y} int64 (N) class labels. {@code numpy.load} and DJL's {@code NDList.decode} read it.
+ * Writes a pretext shard as NumPy {@code .npz}, two arrays per task named by its descriptor:
+ * inputs float32 {@code (N, *inputShape)}, and targets: int64 {@code (N)} class indices for
+ * classification, float32 {@code (N, *shape)} for regression and for the second consistency view.
+ * {@code numpy.load} and DJL's {@code NDList.decode} read it. Same samples → same bytes.
  */
 public final class ShardWriter {
+    /** One task's samples and its descriptor. */
+    public record TaskSamples(PretextTask task, List<TaskSample> samples) {
+    }
+
     private ShardWriter() {
     }
 
-    public static void write(BlobStore store, String key, List<PretextSample> samples, int size) throws IOException {
-        if (samples.isEmpty()) {
-            throw new IllegalArgumentException("a shard needs at least one sample");
-        }
-        int n = samples.size();
-        float[] x = new float[n * size * size];
-        long[] y = new long[n];
-        for (int i = 0; i < n; i++) {
-            PretextSample s = samples.get(i);
-            if (s.input().length != size * size) {
-                throw new IllegalArgumentException("sample " + i + " is not " + size + "x" + size);
-            }
-            System.arraycopy(s.input(), 0, x, i * size * size, size * size);
-            y[i] = s.label();
-        }
+    public static void write(BlobStore store, String key, List<TaskSamples> tasks) throws IOException {
         store.put(key, out -> {
             try (Npz.Writer npz = new Npz.Writer(out)) {
-                npz.putFloat32("x", x, n, 1, size, size);
-                npz.putInt64("y", y, n);
+                for (TaskSamples t : tasks) {
+                    writeTask(npz, t);
+                }
             }
         });
+    }
+
+    private static void writeTask(Npz.Writer npz, TaskSamples t) throws IOException {
+        PretextTask task = t.task();
+        int n = t.samples().size();
+        int inputSize = product(task.inputShape());
+        float[] x = new float[n * inputSize];
+        for (int i = 0; i < n; i++) {
+            float[] input = t.samples().get(i).input();
+            if (input.length != inputSize) {
+                throw new IllegalArgumentException(task.name() + " sample " + i + " has " + input.length + " values, not " + inputSize);
+            }
+            System.arraycopy(input, 0, x, i * inputSize, inputSize);
+        }
+        npz.putFloat32(task.inputArray(), x, withBatch(n, task.inputShape()));
+        if (task.kind().equals(PretextTask.CLASSIFICATION)) {
+            long[] y = new long[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = t.samples().get(i).label();
+            }
+            npz.putInt64(task.targetArray(), y, n);
+        } else {
+            int targetSize = product(task.shape());
+            float[] y = new float[n * targetSize];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(t.samples().get(i).target(), 0, y, i * targetSize, targetSize);
+            }
+            npz.putFloat32(task.targetArray(), y, withBatch(n, task.shape()));
+        }
+    }
+
+    private static int product(List<Integer> shape) {
+        int p = 1;
+        for (int d : shape) {
+            p *= d;
+        }
+        return p;
+    }
+
+    private static int[] withBatch(int n, List<Integer> shape) {
+        int[] out = new int[shape.size() + 1];
+        out[0] = n;
+        for (int i = 0; i < shape.size(); i++) {
+            out[i + 1] = shape.get(i);
+        }
+        return out;
     }
 }

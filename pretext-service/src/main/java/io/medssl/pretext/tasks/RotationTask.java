@@ -5,32 +5,57 @@ import io.medssl.imaging.GrayImage;
 import io.medssl.imaging.Resampling;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
- * Rotation prediction (Gidaris et al., 2018): the input rotated by k × 90° counter-clockwise,
- * the target is k. Predicting it needs a sense of anatomy's usual orientation, which is what the
- * backbone should learn. Every rotation of each input is emitted, so classes are balanced.
+ * Rotation prediction (Gidaris et al., 2018): the frame rotated by k × 90° counter-clockwise,
+ * the target is k. Predicting it needs a sense of anatomy's usual orientation. Every rotation of
+ * each frame is emitted, so classes are balanced.
  */
-public final class RotationTask {
+public final class RotationTask implements PretextTaskGenerator {
     public static final String NAME = "rotation";
     public static final int CLASSES = 4;
-
-    public PretextTask descriptor() {
-        return PretextTask.classification(NAME, CLASSES);
-    }
 
     /** Label names, index = class: degrees counter-clockwise. */
     public static List<String> labels() {
         return List.of("rot0", "rot90", "rot180", "rot270");
     }
 
-    public List<PretextSample> samples(GrayImage square) {
-        if (square.rows() != square.cols()) {
-            throw new IllegalArgumentException("rotation needs a square input, got " + square.rows() + "x" + square.cols());
-        }
-        List<PretextSample> out = new ArrayList<>(CLASSES);
-        for (int k = 0; k < CLASSES; k++) {
-            out.add(new PretextSample(Resampling.rotate90(square, k).pixels(), k));
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String kind() {
+        return PretextTask.CLASSIFICATION;
+    }
+
+    @Override
+    public int classes() {
+        return CLASSES;
+    }
+
+    @Override
+    public int[] inputShape(int size) {
+        return new int[] {1, size, size};
+    }
+
+    @Override
+    public int[] targetShape(int size) {
+        return new int[0];
+    }
+
+    @Override
+    public List<TaskSample> generate(List<GrayImage> frames, SplittableRandom random) {
+        List<TaskSample> out = new ArrayList<>(frames.size() * CLASSES);
+        for (GrayImage square : frames) {
+            if (square.rows() != square.cols()) {
+                throw new IllegalArgumentException("rotation needs a square input, got " + square.rows() + "x" + square.cols());
+            }
+            for (int k = 0; k < CLASSES; k++) {
+                out.add(TaskSample.classified(Resampling.rotate90(square, k).pixels(), k));
+            }
         }
         return out;
     }

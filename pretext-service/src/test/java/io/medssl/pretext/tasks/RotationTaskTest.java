@@ -6,6 +6,7 @@ import io.medssl.imaging.GrayImage;
 import io.medssl.imaging.Resampling;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RotationTaskTest {
@@ -18,9 +19,9 @@ class RotationTaskTest {
             p[i] = random.nextFloat();
         }
         GrayImage source = new GrayImage(8, 8, p);
-        List<PretextSample> samples = new RotationTask().samples(source);
-        assertThat(samples).extracting(PretextSample::label).containsExactly(0, 1, 2, 3);
-        for (PretextSample s : samples) {
+        List<TaskSample> samples = new RotationTask().generate(List.of(source), new SplittableRandom(1));
+        assertThat(samples).extracting(TaskSample::label).containsExactly(0, 1, 2, 3);
+        for (TaskSample s : samples) {
             GrayImage back = Resampling.rotate90(new GrayImage(8, 8, s.input()), -s.label());
             assertThat(back.pixels()).containsExactly(p);
         }
@@ -30,10 +31,14 @@ class RotationTaskTest {
 
     @Test
     void descriptorTellsTheTrainerWhatHeadToBuild() {
-        var d = new RotationTask().descriptor();
+        var d = new RotationTask().descriptor(64, 8);
         assertThat(d.name()).isEqualTo("rotation");
         assertThat(d.kind()).isEqualTo("classification");
         assertThat(d.classes()).isEqualTo(4);
+        assertThat(d.inputShape()).containsExactly(1, 64, 64);
+        assertThat(d.samples()).isEqualTo(8);
+        assertThat(d.inputArray()).isEqualTo("rotation_x");
+        assertThat(d.targetArray()).isEqualTo("rotation_y");
         assertThat(RotationTask.labels()).hasSize(4);
     }
 }

@@ -38,6 +38,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TrainingScheduler {
     private static final Logger LOG = Logger.getLogger(TrainingScheduler.class);
+    private static final String TASK = "rotation";
 
     private final TrainerConfig config;
     private final ShardCatalog catalog;
@@ -96,13 +97,15 @@ public class TrainingScheduler {
 
     private void trainIfNew(String dataset, boolean force) {
         try {
-            List<PretextShardReady> shards = catalog.shards(dataset);
+            // This trainer learns the rotation task; shards without it carry nothing for it.
+            List<PretextShardReady> shards = catalog.shards(dataset).stream()
+                    .filter(s -> PretextData.task(s, TASK).isPresent()).toList();
             if (!force && trainedShardCount.getOrDefault(dataset, -1) == shards.size()) {
                 return;
             }
             List<PretextShardReady> train = shards.stream().filter(s -> !"validation".equals(s.split())).toList();
             List<PretextShardReady> validation = shards.stream().filter(s -> "validation".equals(s.split())).toList();
-            int trainSamples = train.stream().mapToInt(PretextShardReady::samples).sum();
+            int trainSamples = train.stream().mapToInt(s -> PretextData.task(s, TASK).orElseThrow().samples()).sum();
             if (trainSamples < config.trainer().minSamples()) {
                 LOG.infof("dataset %s: %d training samples, waiting for at least %d", dataset, trainSamples,
                         config.trainer().minSamples());
@@ -124,10 +127,10 @@ public class TrainingScheduler {
             device = DjlRuntime.device(t.device());
         }
         NetworkSpec spec = new NetworkSpec(t.inputSize(), t.width(), 4);
-        PretextData train = PretextData.load(store, trainShards, spec.inputSize());
+        PretextData train = PretextData.load(store, trainShards, TASK, spec.inputSize());
         // No patient was drawn for validation yet (tiny datasets): report accuracy on training data, and say so.
         boolean heldOut = !validationShards.isEmpty();
-        PretextData validation = heldOut ? PretextData.load(store, validationShards, spec.inputSize()) : train;
+        PretextData validation = heldOut ? PretextData.load(store, validationShards, TASK, spec.inputSize()) : train;
         String name = dataset + "-rotation";
         int version = registry.nextVersion(name);
         LOG.infof("training %s v%d on %s: %d train / %d validation samples from %d shards, %d steps of %d",
