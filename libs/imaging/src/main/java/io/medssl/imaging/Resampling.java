@@ -65,16 +65,27 @@ public final class Resampling {
         int outRows = k == 2 ? rows : cols;
         int outCols = k == 2 ? cols : rows;
         float[] out = new float[in.length];
-        for (int r = 0; r < outRows; r++) {
-            for (int c = 0; c < outCols; c++) {
-                int sr;
-                int sc;
-                switch (k) {
-                    case 1 -> { sr = c; sc = cols - 1 - r; }
-                    case 2 -> { sr = rows - 1 - r; sc = cols - 1 - c; }
-                    default -> { sr = rows - 1 - c; sc = r; }
+        // One loop per turn, so the inner loop has no branch and reads or writes sequentially.
+        switch (k) {
+            case 1 -> {
+                for (int r = 0; r < outRows; r++) {
+                    int sc = cols - 1 - r;
+                    for (int c = 0; c < outCols; c++) {
+                        out[r * outCols + c] = in[c * cols + sc];
+                    }
                 }
-                out[r * outCols + c] = in[sr * cols + sc];
+            }
+            case 2 -> {
+                for (int i = 0, n = in.length; i < n; i++) {
+                    out[i] = in[n - 1 - i];
+                }
+            }
+            default -> {
+                for (int r = 0; r < outRows; r++) {
+                    for (int c = 0; c < outCols; c++) {
+                        out[r * outCols + c] = in[(rows - 1 - c) * cols + r];
+                    }
+                }
             }
         }
         return new GrayImage(outRows, outCols, out);

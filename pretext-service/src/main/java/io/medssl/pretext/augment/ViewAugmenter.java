@@ -52,15 +52,20 @@ public final class ViewAugmenter {
             }
         }
         if (blur) {
-            out = boxBlur3(out, size);
+            out = BoxBlur.blur(out, size, 1, 1);
+        }
+        GammaTable power = gamma == 1 ? null : new GammaTable(gamma);
+        float scaleC = (float) contrast;
+        float shift = (float) (0.5 - 0.5 * contrast + brightness);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (power == null ? out[i] : power.apply(out[i])) * scaleC + shift;
+        }
+        if (sigma > 0) {
+            GaussianNoise.add(out, sigma, random);
         }
         for (int i = 0; i < out.length; i++) {
-            double v = Math.pow(out[i], gamma);
-            v = (v - 0.5) * contrast + 0.5 + brightness;
-            if (sigma > 0) {
-                v += sigma * gaussian(random);
-            }
-            out[i] = (float) (v < 0 ? 0 : (v > 1 ? 1 : v));
+            float v = out[i];
+            out[i] = v < 0 ? 0 : (v > 1 ? 1 : v);
         }
         return out;
     }
@@ -77,27 +82,5 @@ public final class ViewAugmenter {
         double top = p[y0 * size + x0] * (1 - fx) + p[y0 * size + x1] * fx;
         double bottom = p[y1 * size + x0] * (1 - fx) + p[y1 * size + x1] * fx;
         return (float) (top * (1 - fy) + bottom * fy);
-    }
-
-    private static float[] boxBlur3(float[] p, int size) {
-        float[] out = new float[p.length];
-        for (int r = 0; r < size; r++) {
-            for (int c = 0; c < size; c++) {
-                double sum = 0;
-                for (int dy = -1; dy <= 1; dy++) {
-                    for (int dx = -1; dx <= 1; dx++) {
-                        sum += p[Math.min(size - 1, Math.max(0, r + dy)) * size + Math.min(size - 1, Math.max(0, c + dx))];
-                    }
-                }
-                out[r * size + c] = (float) (sum / 9);
-            }
-        }
-        return out;
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        double u = 1.0 - random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 }

@@ -1,5 +1,7 @@
 package io.medssl.pretext.tasks;
 
+import io.medssl.pretext.augment.BoxBlur;
+import io.medssl.pretext.augment.GaussianNoise;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -42,48 +44,16 @@ public enum Corruption {
 
     private static float[] noise(float[] p, SplittableRandom random) {
         double sigma = 0.04 + random.nextDouble() * 0.08;
-        float[] out = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = clamp(p[i] + sigma * gaussian(random));
+        float[] out = p.clone();
+        GaussianNoise.add(out, sigma, random);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = clamp(out[i]);
         }
         return out;
-    }
-
-    /** Standard normal from two uniforms (Box–Muller); SplittableRandom has no nextGaussian on Java 17. */
-    static double gaussian(SplittableRandom random) {
-        double u = 1.0 - random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     static float[] blur(float[] p, int size, int radius) {
-        return boxPass(boxPass(p, size, radius), size, radius);
-    }
-
-    /** One separable box filter of the given radius with edge clamping. */
-    private static float[] boxPass(float[] p, int size, int radius) {
-        float[] tmp = new float[p.length];
-        float[] out = new float[p.length];
-        int width = 2 * radius + 1;
-        for (int r = 0; r < size; r++) {
-            for (int c = 0; c < size; c++) {
-                double sum = 0;
-                for (int k = -radius; k <= radius; k++) {
-                    sum += p[r * size + Math.min(size - 1, Math.max(0, c + k))];
-                }
-                tmp[r * size + c] = (float) (sum / width);
-            }
-        }
-        for (int r = 0; r < size; r++) {
-            for (int c = 0; c < size; c++) {
-                double sum = 0;
-                for (int k = -radius; k <= radius; k++) {
-                    sum += tmp[Math.min(size - 1, Math.max(0, r + k)) * size + c];
-                }
-                out[r * size + c] = (float) (sum / width);
-            }
-        }
-        return out;
+        return BoxBlur.blur(p, size, radius, 2);
     }
 
     private static float[] patchSwap(float[] p, int size, SplittableRandom random) {
@@ -113,11 +83,14 @@ public enum Corruption {
         int shift = size / 6 + random.nextInt(size / 6 + 1);
         boolean vertical = random.nextBoolean();
         float[] out = new float[p.length];
+        float keep = (float) (1 - alpha);
+        float blend = (float) alpha;
         for (int r = 0; r < size; r++) {
+            int sr = vertical ? (r >= shift ? r - shift : r - shift + size) : r;
             for (int c = 0; c < size; c++) {
-                int sr = vertical ? Math.floorMod(r - shift, size) : r;
-                int sc = vertical ? c : Math.floorMod(c - shift, size);
-                out[r * size + c] = clamp((1 - alpha) * p[r * size + c] + alpha * p[sr * size + sc]);
+                int sc = vertical ? c : (c >= shift ? c - shift : c - shift + size);
+                float v = keep * p[r * size + c] + blend * p[sr * size + sc];
+                out[r * size + c] = v > 1 ? 1 : v;
             }
         }
         return out;
@@ -128,13 +101,19 @@ public enum Corruption {
         double angle = random.nextDouble() * 2 * Math.PI;
         double dy = Math.sin(angle);
         double dx = Math.cos(angle);
+        // The field is linear: 1 + a·y + b·x, split into a row term and a column term.
+        float[] rowTerm = new float[size];
+        float[] colTerm = new float[size];
+        for (int i = 0; i < size; i++) {
+            double t = 2.0 * (i + 0.5) / size - 1;
+            rowTerm[i] = (float) (1 + strength * dy * t / Math.sqrt(2));
+            colTerm[i] = (float) (strength * dx * t / Math.sqrt(2));
+        }
         float[] out = new float[p.length];
         for (int r = 0; r < size; r++) {
-            double y = 2.0 * (r + 0.5) / size - 1;
             for (int c = 0; c < size; c++) {
-                double x = 2.0 * (c + 0.5) / size - 1;
-                double field = 1 + strength * (dy * y + dx * x) / Math.sqrt(2);
-                out[r * size + c] = clamp(p[r * size + c] * field);
+                float v = p[r * size + c] * (rowTerm[r] + colTerm[c]);
+                out[r * size + c] = v > 1 ? 1 : v;
             }
         }
         return out;
