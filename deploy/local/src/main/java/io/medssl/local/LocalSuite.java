@@ -168,6 +168,29 @@ public final class LocalSuite implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Saves a PNG preview of one pretext shard of the dataset; empty if there is none yet. */
+    public Optional<Path> savePretextPreview(String dataset, Path target) throws IOException, InterruptedException {
+        HttpResponse<String> list = get(options.pretextPort(), "/api/v1/datasets/" + dataset + "/shards");
+        if (list == null || list.statusCode() != 200) {
+            return Optional.empty();
+        }
+        var shards = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.body());
+        if (!shards.isArray() || shards.isEmpty()) {
+            return Optional.empty();
+        }
+        // The shard with the most tasks shows the most (multi-frame objects add frame order).
+        var richest = shards.get(0);
+        for (var shard : shards) {
+            if (shard.path("tasks").size() > richest.path("tasks").size()) {
+                richest = shard;
+            }
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(options.url(options.pretextPort()) + "/api/v1/datasets/"
+                + dataset + "/shards/" + richest.path("shardId").asText() + "/preview.png")).GET().build();
+        HttpResponse<Path> png = http.send(request, HttpResponse.BodyHandlers.ofFile(target));
+        return png.statusCode() == 200 ? Optional.of(target) : Optional.empty();
+    }
+
     public HttpResponse<String> get(int port, String path) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(options.url(port) + path)).timeout(Duration.ofSeconds(10)).GET().build();
         try {

@@ -55,6 +55,8 @@ public final class MedsslLauncher {
             LocalSuite.say("waiting for pretext shards and the trainer (logs in %s)", data.resolve("logs"));
             ModelPublished model = suite.awaitModel(Duration.ofMinutes(10), m -> true);
             LocalSuite.say("model published: %s v%d, metrics %s", model.name(), model.version(), model.metrics());
+            suite.savePretextPreview("default", data.resolve("pretext-preview.png"))
+                    .ifPresent(p -> LocalSuite.say("pretext samples (picture): %s", p.toAbsolutePath()));
             LocalSuite.say("model package: %s", data.resolve("storage").resolve(model.key()).toAbsolutePath());
             HttpResponse<String> prediction = predictWhenServed(suite, model, files);
             if (prediction == null) {
