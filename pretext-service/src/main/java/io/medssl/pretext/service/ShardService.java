@@ -24,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -42,11 +43,13 @@ public class ShardService {
     private final PretextConfig config;
     private final TaskCatalog catalog;
     private final ObjectMapper json;
+    private final BacklogMonitor backlog;
     private final AtomicLong shards = new AtomicLong();
     private final AtomicLong samples = new AtomicLong();
-    private final long startedNanos = System.nanoTime();
+    private final AtomicLong firstShardNanos = new AtomicLong();
 
-    public ShardService(BlobStore store, PretextConfig config, TaskCatalog catalog, ObjectMapper json) {
+    public ShardService(BlobStore store, PretextConfig config, TaskCatalog catalog, ObjectMapper json, BacklogMonitor backlog) {
+        this.backlog = backlog;
         this.store = store;
         this.config = config;
         this.catalog = catalog;
@@ -94,9 +97,17 @@ public class ShardService {
 
         long shardCount = shards.incrementAndGet();
         long sampleCount = samples.addAndGet(total);
-        double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
-        LOG.infof("shard %s: %d samples over %d tasks (%s); %d shards, %d samples so far, %.1f samples/s",
-                shardId, total, tasks.size(), split, shardCount, sampleCount, sampleCount / seconds);
+        long now = System.nanoTime();
+        firstShardNanos.compareAndSet(0, now);
+        double seconds = Math.max(1e-3, (now - firstShardNanos.get()) / 1e9);
+        // Rates count the shards after the first, over the time since the first (idle start-up excluded).
+        double instancesPerSecond = (shardCount - 1) / seconds;
+        OptionalLong waiting = backlog.backlog();
+        String eta = waiting.isEmpty() ? "backlog unknown"
+                : instancesPerSecond <= 0 ? "backlog " + waiting.getAsLong() + " instances"
+                : String.format("backlog %d instances, ETA %.0f s", waiting.getAsLong(), waiting.getAsLong() / instancesPerSecond);
+        LOG.infof("shard %s: %d samples over %d tasks (%s); %d shards, %.1f instances/s, %.0f samples/s; %s",
+                shardId, total, tasks.size(), split, shardCount, instancesPerSecond, (sampleCount - total) / seconds, eta);
         return Optional.of(ready);
     }
 
