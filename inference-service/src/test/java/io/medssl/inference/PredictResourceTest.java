@@ -34,6 +34,17 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
 
 /** Models announced on a real broker are hot-loaded and answer DICOM predictions over HTTP. */
 @QuarkusTest
@@ -70,8 +81,12 @@ class PredictResourceTest {
     @Order(1)
     void beforeAnyModelPredictionsAreUnavailable() throws Exception {
         given().contentType("application/dicom").body(Files.readAllBytes(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm")))
-                .post("/api/v1/predict").then().statusCode(503).contentType("application/problem+json");
+                .post("/api/v1/predict").then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", notNullValue());
         given().get("/q/health/ready").then().statusCode(200);
+        given().get("/v2/health/live").then().statusCode(200);
+        given().get("/v2/health/ready").then().statusCode(503);
+        given().get("/v2/models/test-rotation/ready").then().statusCode(404);
     }
 
     @Test
@@ -100,8 +115,116 @@ class PredictResourceTest {
                 .post("/api/v1/predict").then().statusCode(200).body("version", equalTo(2));
     }
 
+    private static Map<String, Object> tensorRequest(int n, int side, float value) {
+        List<Float> data = new ArrayList<>();
+        for (int i = 0; i < n * side * side; i++) {
+            data.add(value + (i % side) / (float) side / 2);
+        }
+        return Map.of("id", "req-1", "inputs", List.of(Map.of("name", "input", "shape", List.of(n, 1, side, side),
+                "datatype", "FP32", "data", data)));
+    }
+
     @Test
     @Order(3)
+    void openInferenceProtocolMetadataAndTensorInference() {
+        given().get("/v2").then().statusCode(200).body("name", equalTo("medssl-inference"));
+        given().get("/v2/health/ready").then().statusCode(200);
+        given().get("/v2/models/test-rotation").then().statusCode(200)
+                .body("name", equalTo("test-rotation"))
+                .body("versions", contains("2"))
+                .body("inputs[0].shape", contains(-1, 1, 32, 32))
+                .body("outputs[0].shape", contains(-1, 4))
+                .body("parameters.labels", contains("rot0", "rot90", "rot180", "rot270"));
+        given().get("/v2/models/test-rotation/versions/1").then().statusCode(200).body("versions", contains("1"));
+        given().get("/v2/models/test-rotation/versions/9/ready").then().statusCode(404);
+
+        Response response = given().contentType("application/json").body(tensorRequest(3, 32, 0.2f))
+                .post("/v2/models/test-rotation/infer");
+        response.then().statusCode(200)
+                .body("model_name", equalTo("test-rotation"))
+                .body("model_version", equalTo("2"))
+                .body("id", equalTo("req-1"))
+                .body("outputs[0].name", equalTo("probabilities"))
+                .body("outputs[0].shape", contains(3, 4))
+                .body("outputs[0].datatype", equalTo("FP32"));
+        List<Float> p = response.jsonPath().getList("outputs[0].data", Float.class);
+        assertThat(p).hasSize(12);
+        for (int i = 0; i < 3; i++) {
+            assertThat(p.get(4 * i) + p.get(4 * i + 1) + p.get(4 * i + 2) + p.get(4 * i + 3))
+                    .isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+        }
+        given().contentType("application/json").body(tensorRequest(1, 32, 0.2f))
+                .post("/v2/models/test-rotation/versions/1/infer").then().statusCode(200).body("model_version", equalTo("1"));
+
+        var wrongType = Map.of("inputs", List.of(Map.of("name", "input", "shape", List.of(1, 1, 2, 2), "datatype", "INT8",
+                "data", List.of(1, 2, 3, 4))));
+        given().contentType("application/json").body(wrongType).post("/v2/models/test-rotation/infer")
+                .then().statusCode(400).contentType("application/problem+json").body("error", containsString("FP32"));
+        var wrongLength = Map.of("inputs", List.of(Map.of("name", "input", "shape", List.of(1, 1, 4, 4), "datatype", "FP32",
+                "data", List.of(1, 2, 3))));
+        given().contentType("application/json").body(wrongLength).post("/v2/models/test-rotation/infer")
+                .then().statusCode(400).body("detail", containsString("needs 16"));
+        given().contentType("application/json").body("{").post("/v2/models/test-rotation/infer").then().statusCode(400);
+        given().contentType("application/json").body(tensorRequest(1, 32, 0.2f)).post("/v2/models/nope/infer")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    @Order(4)
+    void pinningRollsBackAndUnpinningReturnsToTheNewest() throws Exception {
+        byte[] ct = Files.readAllBytes(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm"));
+        given().contentType("application/json").body(Map.of("version", 1)).put("/api/v1/models/test-rotation/pin")
+                .then().statusCode(200).body("version", equalTo(1)).body("pinnedVersion", equalTo(1));
+        given().contentType("application/dicom").body(ct).post("/api/v1/models/test-rotation/predict")
+                .then().statusCode(200).body("version", equalTo(1));
+        given().delete("/api/v1/models/test-rotation/pin").then().statusCode(200).body("version", equalTo(2));
+        given().contentType("application/dicom").body(ct).post("/api/v1/models/test-rotation/predict")
+                .then().statusCode(200).body("version", equalTo(2));
+        given().contentType("application/json").body(Map.of("version", 42)).put("/api/v1/models/test-rotation/pin")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().contentType("application/json").body(Map.of("v", 1)).put("/api/v1/models/test-rotation/pin")
+                .then().statusCode(400);
+    }
+
+    @Test
+    @Order(5)
+    void aNewVersionSwapsInUnderLoadWithoutAFailedRequest() throws Exception {
+        var request = tensorRequest(1, 32, 0.3f);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Integer> statuses = new CopyOnWriteArrayList<>();
+        Set<String> versions = ConcurrentHashMap.newKeySet();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            clients.submit(() -> {
+                while (!stop.get()) {
+                    Response r = given().contentType("application/json").body(request).post("/v2/models/test-rotation/infer");
+                    statuses.add(r.statusCode());
+                    if (r.statusCode() == 200) {
+                        versions.add(r.jsonPath().getString("model_version"));
+                    }
+                }
+            });
+        }
+        Thread.sleep(1000);
+        publishModel(3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> versions.contains("3"));
+        Thread.sleep(1000);
+        stop.set(true);
+        clients.shutdown();
+        assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(statuses).hasSizeGreaterThan(20);
+        assertThat(statuses).as("no request failed during the swap").containsOnly(200);
+        assertThat(versions).contains("2", "3");
+        // keep-versions=2 in tests: v1 was retired when v3 arrived.
+        given().get("/api/v1/models/test-rotation").then().statusCode(200)
+                .body("version", equalTo(3)).body("loadedVersions", contains(2, 3));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("medssl_inference_requests_seconds_count{endpoint=\"v2-infer\",model=\"test-rotation\",outcome=\"ok\",version=\"3\"}");
+        assertThat(metrics).contains("medssl_inference_requests_seconds_bucket");
+    }
+
+    @Test
+    @Order(6)
     void badInputGetsAProblemNotACrash() throws Exception {
         given().contentType("application/dicom").body("definitely not DICOM".getBytes())
                 .post("/api/v1/predict").then().statusCode(415).contentType("application/problem+json")

@@ -27,8 +27,24 @@ public interface InferenceConfig {
         @WithDefault("true")
         boolean offline();
 
-        /** How long a replaced model version stays open for requests already using it. */
+        /** How long a retired model version stays open for requests already holding it. */
         @WithDefault("30s")
         Duration retireAfter();
+
+        /** Versions of each model kept loaded (for pinning and rollback without reloading). */
+        @WithDefault("3")
+        int keepVersions();
+
+        /** Requests that may wait per model version before new ones get 503. */
+        @WithDefault("64")
+        int queueCapacity();
+
+        /** Largest batch one forward pass takes. */
+        @WithDefault("16")
+        int maxBatch();
+
+        /** How long the batcher waits for more requests once it has one; 0 batches only what is already waiting. */
+        @WithDefault("0")
+        long maxDelayMicros();
     }
 }

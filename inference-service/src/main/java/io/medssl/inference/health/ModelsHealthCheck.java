@@ -8,7 +8,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The service is ready to take requests even before the first model exists (it answers 503 for
- * predictions then); the check reports how many models are loaded.
+ * predictions then); the check reports how many model versions are loaded. Whether a model is
+ * loaded is {@code GET /v2/health/ready} and {@code GET /v2/models/{name}/ready}.
  */
 @Readiness
 @ApplicationScoped
@@ -21,7 +22,7 @@ public class ModelsHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var builder = HealthCheckResponse.named("models").up().withData("loaded", catalog.all().size());
+        var builder = HealthCheckResponse.named("models").up().withData("loaded", catalog.loadedCount());
         catalog.newest().ifPresent(m -> builder.withData("newest", m.name() + " v" + m.version()));
         return builder.build();
     }

@@ -5,26 +5,45 @@ import io.medssl.dicom.DicomReader;
 import io.medssl.dicom.InvalidDicomException;
 import io.medssl.dicom.PixelDecoder;
 import io.medssl.dicom.UndecodableImageException;
+import io.medssl.imaging.GrayImage;
 import io.medssl.imaging.PixelArray;
+import io.medssl.inference.batching.QueueFullException;
 import io.medssl.inference.registry.LoadedModel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * DICOM in, class probabilities out, through the same decoder (libs/dicom) and preprocessing
- * (libs/imaging via libs/models) that produced the training data.
+ * DICOM or tensors in, class probabilities out, through the same decoder (libs/dicom) and
+ * preprocessing (libs/imaging via libs/models) that produced the training data, and through the
+ * model version's batching queue. Every request is timed per model, version, endpoint and outcome
+ * ({@code medssl_inference_requests_seconds} in /q/metrics).
  */
 @ApplicationScoped
 public class PredictionService {
+    private static final long TIMEOUT_SECONDS = 60;
+    private final MeterRegistry metrics;
 
-    public Prediction predict(LoadedModel model, InputStream dicom) {
+    public PredictionService(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    public Prediction predictDicom(LoadedModel model, InputStream dicom, String endpoint) {
+        long start = System.nanoTime();
+        String outcome = "error";
         Path tmp = null;
         try {
             tmp = Files.createTempFile("medssl-predict-", ".dcm");
@@ -32,27 +51,23 @@ public class PredictionService {
             DicomObject object = DicomReader.read(tmp);
             PixelArray pixels = PixelDecoder.decode(object);
             int frame = pixels.frames() / 2;
-            float[] p = model.classifier().predict(pixels.frame(frame));
-            List<String> labels = model.manifest().labels();
-            Map<String, Double> probabilities = new LinkedHashMap<>();
-            int best = 0;
-            for (int i = 0; i < p.length; i++) {
-                probabilities.put(labels.get(i), (double) p[i]);
-                if (p[i] > p[best]) {
-                    best = i;
-                }
-            }
-            return new Prediction(model.name(), model.version(), model.manifest().task(), probabilities, labels.get(best),
-                    frame, pixels.frames(), pixels.rows(), pixels.cols());
+            float[] p = await(submit(model, pixels.frame(frame)));
+            Prediction prediction = toPrediction(model, p, frame, pixels);
+            outcome = "ok";
+            return prediction;
         } catch (InvalidDicomException e) {
+            outcome = "invalid";
             throw new ProblemException(415, "Not a DICOM object", e.getMessage());
         } catch (UndecodableImageException e) {
+            outcome = "undecodable";
             throw new ProblemException(422, "Image cannot be decoded", e.getMessage());
         } catch (IOException e) {
             throw new ProblemException(400, "Request body could not be read", e.getMessage());
-        } catch (ai.djl.translate.TranslateException e) {
-            throw new ProblemException(500, "Model failed", e.getMessage());
+        } catch (ProblemException e) {
+            outcome = e.status() == 503 ? "overloaded" : outcome;
+            throw e;
         } finally {
+            record(model, endpoint, outcome, start);
             if (tmp != null) {
                 try {
                     Files.deleteIfExists(tmp);
@@ -61,5 +76,82 @@ public class PredictionService {
                 }
             }
         }
+    }
+
+    /** Probabilities for each of N preprocessed frames (N × rows × cols, values in [0, 1]). */
+    public List<float[]> predictTensor(LoadedModel model, float[] data, int n, int rows, int cols, String endpoint) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
+            int size = rows * cols;
+            for (int i = 0; i < n; i++) {
+                float[] frame = new float[size];
+                System.arraycopy(data, i * size, frame, 0, size);
+                futures.add(submit(model, new GrayImage(rows, cols, frame)));
+            }
+            List<float[]> out = new ArrayList<>(n);
+            for (CompletableFuture<float[]> f : futures) {
+                out.add(await(f));
+            }
+            outcome = "ok";
+            return out;
+        } catch (ProblemException e) {
+            outcome = e.status() == 503 ? "overloaded" : outcome;
+            throw e;
+        } finally {
+            record(model, endpoint, outcome, start);
+        }
+    }
+
+    private static CompletableFuture<float[]> submit(LoadedModel model, GrayImage frame) {
+        try {
+            return model.predict(frame);
+        } catch (QueueFullException e) {
+            throw overloaded(e);
+        }
+    }
+
+    private static float[] await(CompletableFuture<float[]> result) {
+        try {
+            return result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof QueueFullException q) {
+                throw overloaded(q);
+            }
+            throw new ProblemException(500, "Model failed", String.valueOf(e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            throw new ProblemException(504, "Model timed out", "no answer within " + TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(503, "Interrupted", "the service is shutting down", 1);
+        }
+    }
+
+    private static ProblemException overloaded(QueueFullException e) {
+        return new ProblemException(503, "Overloaded", e.getMessage(), 1);
+    }
+
+    static Prediction toPrediction(LoadedModel model, float[] p, int frame, PixelArray pixels) {
+        List<String> labels = model.labels();
+        Map<String, Double> probabilities = new LinkedHashMap<>();
+        int best = 0;
+        for (int i = 0; i < p.length; i++) {
+            probabilities.put(labels.get(i), (double) p[i]);
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        return new Prediction(model.name(), model.version(), model.manifest().task(), probabilities, labels.get(best),
+                frame, pixels.frames(), pixels.rows(), pixels.cols());
+    }
+
+    private void record(LoadedModel model, String endpoint, String outcome, long startNanos) {
+        Timer.builder("medssl.inference.requests")
+                .description("Inference requests by model, version, endpoint and outcome")
+                .tags("model", model.name(), "version", String.valueOf(model.version()), "endpoint", endpoint, "outcome", outcome)
+                .publishPercentileHistogram()
+                .register(metrics)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -4,11 +4,17 @@ package io.medssl.inference.predict;
 public final class ProblemException extends RuntimeException {
     private final int status;
     private final String title;
+    private final Integer retryAfterSeconds;
 
     public ProblemException(int status, String title, String detail) {
+        this(status, title, detail, null);
+    }
+
+    public ProblemException(int status, String title, String detail, Integer retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public int status() {
@@ -17,5 +23,10 @@ public final class ProblemException extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    /** Seconds for a Retry-After header (503 when overloaded), or null. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

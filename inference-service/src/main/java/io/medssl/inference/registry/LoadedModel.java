@@ -1,8 +1,55 @@
 package io.medssl.inference.registry;
 
+import io.medssl.imaging.GrayImage;
+import io.medssl.inference.batching.BatchingPredictor;
 import io.medssl.models.ImageClassifier;
 import io.medssl.models.ModelManifest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** A model version that is loaded and can answer requests. */
-public record LoadedModel(String name, int version, ModelManifest manifest, ImageClassifier classifier) {
+/** A model version that is loaded and answers requests through its own batching queue. */
+public final class LoadedModel implements AutoCloseable {
+    private final ModelManifest manifest;
+    private final ImageClassifier classifier;
+    private final BatchingPredictor<GrayImage, float[]> batcher;
+
+    LoadedModel(ModelManifest manifest, ImageClassifier classifier, int queueCapacity, int maxBatch, long maxDelayMicros) {
+        this.manifest = manifest;
+        this.classifier = classifier;
+        this.batcher = new BatchingPredictor<>(manifest.name() + "-v" + manifest.version(), frames -> {
+            try {
+                return classifier.predictBatch(frames);
+            } catch (ai.djl.translate.TranslateException e) {
+                throw new IllegalStateException("model failed: " + e.getMessage(), e);
+            }
+        }, queueCapacity, maxBatch, maxDelayMicros);
+    }
+
+    public String name() {
+        return manifest.name();
+    }
+
+    public int version() {
+        return manifest.version();
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public List<String> labels() {
+        return manifest.labels();
+    }
+
+    /** Class probabilities of one frame, batched with concurrent requests. */
+    public CompletableFuture<float[]> predict(GrayImage frame) {
+        return batcher.submit(frame);
+    }
+
+    /** Finishes queued requests, then frees the model. */
+    @Override
+    public void close() {
+        batcher.close();
+        classifier.close();
+    }
 }

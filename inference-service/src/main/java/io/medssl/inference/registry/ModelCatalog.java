@@ -1,6 +1,7 @@
 package io.medssl.inference.registry;
 
 import io.medssl.inference.config.InferenceConfig;
+import io.medssl.inference.predict.ProblemException;
 import io.medssl.models.DjlRuntime;
 import io.medssl.models.ImageClassifier;
 import io.medssl.models.ModelPackage;
@@ -11,9 +12,12 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,17 +25,35 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The models this service serves: the newest version of each name, loaded from the registry in
- * storage at start and swapped in when a newer one is published. A swap is one reference update;
- * the replaced version stays open for a grace period so requests already holding it finish.
+ * The models this service serves. Per name it keeps the last {@code keep-versions} versions
+ * loaded and serves the newest, unless a version is pinned (which is also how to roll back).
+ * Loading happens at start (from the registry in storage) and when a newer version is published.
+ * Switching versions is one reference update: requests that already hold the old version finish
+ * on it, and a retired version is closed only after a grace period.
  */
 @ApplicationScoped
 public class ModelCatalog {
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
+    /** The loaded versions of one model name and the pinned one, if any. */
+    private static final class Versions {
+        final NavigableMap<Integer, LoadedModel> loaded = new ConcurrentSkipListMap<>();
+        volatile Integer pinned;
+
+        LoadedModel serving() {
+            Integer pin = pinned;
+            LoadedModel model = pin == null ? null : loaded.get(pin);
+            if (model != null) {
+                return model;
+            }
+            var newest = loaded.lastEntry();
+            return newest == null ? null : newest.getValue();
+        }
+    }
+
     private final InferenceConfig config;
-    private final ConcurrentHashMap<String, LoadedModel> models = new ConcurrentHashMap<>();
-    private volatile String newest;
+    private final Map<String, Versions> models = new ConcurrentHashMap<>();
+    private volatile String newestName;
     private ScheduledExecutorService retirer;
 
     public ModelCatalog(InferenceConfig config) {
@@ -41,19 +63,20 @@ public class ModelCatalog {
     void start(@Observes StartupEvent event) {
         DjlRuntime.configure(config.inference().offline(), config.inference().threads());
         retirer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "model-retirer"));
-        Path root = config.storage().root().resolve("models");
+        Path root = registryRoot();
         if (!Files.isDirectory(root)) {
             return;
         }
         try (Stream<Path> names = Files.list(root)) {
             for (Path nameDir : names.filter(Files::isDirectory).toList()) {
-                latestVersion(nameDir).ifPresent(dir -> {
+                List<Integer> versions = versionsOnDisk(nameDir);
+                for (int v : versions.subList(Math.max(0, versions.size() - config.inference().keepVersions()), versions.size())) {
                     try {
-                        load(dir);
+                        load(nameDir.resolve(String.valueOf(v)));
                     } catch (IOException | RuntimeException e) {
-                        LOG.errorf("could not load model package %s: %s", dir, e.getMessage());
+                        LOG.errorf("could not load model package %s: %s", nameDir.resolve(String.valueOf(v)), e.getMessage());
                     }
-                });
+                }
             }
         } catch (IOException e) {
             LOG.errorf("could not scan the model registry at %s: %s", root, e.getMessage());
@@ -62,47 +85,121 @@ public class ModelCatalog {
 
     void stop(@Observes ShutdownEvent event) {
         retirer.shutdownNow();
-        models.values().forEach(m -> m.classifier().close());
+        models.values().forEach(v -> v.loaded.values().forEach(LoadedModel::close));
     }
 
-    private static Optional<Path> latestVersion(Path nameDir) throws IOException {
+    private Path registryRoot() {
+        return config.storage().root().resolve("models");
+    }
+
+    private static List<Integer> versionsOnDisk(Path nameDir) throws IOException {
         try (Stream<Path> versions = Files.list(nameDir)) {
-            return versions.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> Files.exists(p.resolve(ModelPackage.MANIFEST)))
-                    .max((a, b) -> Integer.compare(Integer.parseInt(a.getFileName().toString()),
-                            Integer.parseInt(b.getFileName().toString())));
+            return versions.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d+"))
+                    .filter(n -> Files.exists(nameDir.resolve(n).resolve(ModelPackage.MANIFEST)))
+                    .map(Integer::valueOf).sorted().toList();
         }
     }
 
-    /** Loads the package in {@code dir} unless the same or a newer version of it is already served. */
+    /** Loads the package in {@code dir} (no-op if that version is loaded) and retires versions beyond the kept ones. */
     public synchronized LoadedModel load(Path dir) throws IOException {
         var manifest = ModelPackage.readManifest(dir);
-        LoadedModel current = models.get(manifest.name());
-        if (current != null && current.version() >= manifest.version()) {
-            return current;
+        Versions versions = models.computeIfAbsent(manifest.name(), n -> new Versions());
+        LoadedModel existing = versions.loaded.get(manifest.version());
+        if (existing != null) {
+            return existing;
         }
-        ImageClassifier classifier = ImageClassifier.load(dir, DjlRuntime.device(config.inference().device()));
-        LoadedModel loaded = new LoadedModel(manifest.name(), manifest.version(), manifest, classifier);
-        models.put(manifest.name(), loaded);
-        newest = manifest.name();
-        LOG.infof("serving %s v%d (task %s, labels %s)", manifest.name(), manifest.version(), manifest.task(), manifest.labels());
-        if (current != null) {
-            retirer.schedule(() -> current.classifier().close(), config.inference().retireAfter().toMillis(), TimeUnit.MILLISECONDS);
+        var c = config.inference();
+        LoadedModel model = new LoadedModel(manifest, ImageClassifier.load(dir, DjlRuntime.device(c.device())),
+                c.queueCapacity(), c.maxBatch(), c.maxDelayMicros());
+        versions.loaded.put(manifest.version(), model);
+        if (versions.loaded.lastKey() == manifest.version()) {
+            newestName = manifest.name();
         }
-        return loaded;
+        LOG.infof("loaded %s v%d (task %s, labels %s); serving v%d", manifest.name(), manifest.version(), manifest.task(),
+                manifest.labels(), versions.serving().version());
+        while (versions.loaded.size() > c.keepVersions()) {
+            Integer oldest = versions.loaded.firstKey();
+            if (oldest.equals(versions.pinned)) {
+                break;
+            }
+            retire(versions.loaded.remove(oldest));
+        }
+        return model;
     }
 
-    public Optional<LoadedModel> get(String name) {
-        return Optional.ofNullable(models.get(name));
+    private void retire(LoadedModel model) {
+        LOG.infof("retiring %s v%d", model.name(), model.version());
+        retirer.schedule(model::close, config.inference().retireAfter().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The model loaded most recently. */
+    /** The version requests without a version get: the pinned one, else the newest. */
+    public Optional<LoadedModel> serving(String name) {
+        Versions v = models.get(name);
+        return Optional.ofNullable(v == null ? null : v.serving());
+    }
+
+    /** A specific version, loaded from the registry on demand if it is not loaded. */
+    public Optional<LoadedModel> version(String name, int version) {
+        Versions v = models.get(name);
+        LoadedModel loaded = v == null ? null : v.loaded.get(version);
+        if (loaded != null) {
+            return Optional.of(loaded);
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            return Optional.empty();
+        }
+        Path dir = registryRoot().resolve(name).resolve(String.valueOf(version));
+        if (!Files.exists(dir.resolve(ModelPackage.MANIFEST))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(load(dir));
+        } catch (IOException e) {
+            throw new ProblemException(500, "Model cannot be loaded", e.getMessage());
+        }
+    }
+
+    /** Serves {@code version} for requests without a version until unpinned (a rollback is a pin to an older one). */
+    public synchronized LoadedModel pin(String name, int version) {
+        LoadedModel model = version(name, version).orElseThrow(() ->
+                new ProblemException(404, "Model version not found", name + " v" + version + " is not in the registry"));
+        models.get(name).pinned = version;
+        LOG.infof("pinned %s to v%d", name, version);
+        return model;
+    }
+
+    public synchronized Optional<LoadedModel> unpin(String name) {
+        Versions v = models.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        v.pinned = null;
+        LOG.infof("unpinned %s: serving v%d", name, v.serving().version());
+        return Optional.of(v.serving());
+    }
+
+    public Optional<Integer> pinned(String name) {
+        Versions v = models.get(name);
+        return Optional.ofNullable(v == null ? null : v.pinned);
+    }
+
+    /** The model most recently published, as served. */
     public Optional<LoadedModel> newest() {
-        String n = newest;
-        return n == null ? Optional.empty() : get(n);
+        String n = newestName;
+        return n == null ? Optional.empty() : serving(n);
     }
 
-    public Collection<LoadedModel> all() {
-        return models.values();
+    public List<String> names() {
+        return models.keySet().stream().sorted().toList();
+    }
+
+    public List<Integer> loadedVersions(String name) {
+        Versions v = models.get(name);
+        return v == null ? List.of() : List.copyOf(v.loaded.keySet());
+    }
+
+    public int loadedCount() {
+        return models.values().stream().mapToInt(v -> v.loaded.size()).sum();
     }
 }

@@ -7,17 +7,20 @@ import io.medssl.inference.registry.LoadedModel;
 import io.medssl.inference.registry.ModelCatalog;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+/** DICOM predictions and model lifecycle (which version is served, pin, roll back). */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
@@ -32,16 +35,54 @@ public class PredictResource {
         this.predictions = predictions;
     }
 
-    /** The models being served (newest version of each name). */
+    /** Every model name with its loaded versions, the served one and the pin. */
     @GET
     @Path("/models")
     public List<Map<String, Object>> models() {
-        return catalog.all().stream()
-                .sorted(Comparator.comparing(LoadedModel::name))
-                .map(m -> Map.<String, Object>of("name", m.name(), "version", m.version(), "task", m.manifest().task(),
-                        "labels", m.manifest().labels(), "metrics", m.manifest().metrics(),
-                        "inputShape", List.of(1, m.manifest().network().inputSize(), m.manifest().network().inputSize())))
-                .toList();
+        return catalog.names().stream().map(this::describe).toList();
+    }
+
+    @GET
+    @Path("/models/{name}")
+    public Map<String, Object> model(@PathParam("name") String name) {
+        serving(name);
+        return describe(name);
+    }
+
+    private Map<String, Object> describe(String name) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        catalog.serving(name).ifPresent(s -> {
+            m.put("version", s.version());
+            m.put("task", s.manifest().task());
+            m.put("labels", s.labels());
+            m.put("metrics", s.manifest().metrics());
+            m.put("inputShape", List.of(1, s.manifest().network().inputSize(), s.manifest().network().inputSize()));
+        });
+        m.put("loadedVersions", catalog.loadedVersions(name));
+        m.put("pinnedVersion", catalog.pinned(name).orElse(null));
+        return m;
+    }
+
+    /** Serve {@code version} until unpinned; pinning an older version is a rollback. Body: {"version": N}. */
+    @PUT
+    @Path("/models/{name}/pin")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> pin(@PathParam("name") String name, Map<String, Object> body) {
+        Object version = body == null ? null : body.get("version");
+        if (!(version instanceof Number n)) {
+            throw new ProblemException(400, "Version required", "send {\"version\": <number>}");
+        }
+        catalog.pin(name, n.intValue());
+        return describe(name);
+    }
+
+    /** Back to serving the newest version. */
+    @DELETE
+    @Path("/models/{name}/pin")
+    public Map<String, Object> unpin(@PathParam("name") String name) {
+        catalog.unpin(name).orElseThrow(() -> notFound(name));
+        return describe(name);
     }
 
     /** Classifies one DICOM instance (the body, {@code application/dicom}) with the named model. */
@@ -49,9 +90,7 @@ public class PredictResource {
     @Path("/models/{name}/predict")
     @Consumes({DICOM, MediaType.APPLICATION_OCTET_STREAM})
     public Prediction predict(@PathParam("name") String name, InputStream body) {
-        LoadedModel model = catalog.get(name)
-                .orElseThrow(() -> new ProblemException(404, "Model not found", "no model named '" + name + "' is loaded"));
-        return predictions.predict(model, body);
+        return predictions.predictDicom(serving(name), body, "predict");
     }
 
     /** Classifies one DICOM instance with the most recently published model. */
@@ -60,7 +99,15 @@ public class PredictResource {
     @Consumes({DICOM, MediaType.APPLICATION_OCTET_STREAM})
     public Prediction predictWithNewest(InputStream body) {
         LoadedModel model = catalog.newest()
-                .orElseThrow(() -> new ProblemException(503, "No model loaded", "no model has been published yet"));
-        return predictions.predict(model, body);
+                .orElseThrow(() -> new ProblemException(503, "No model loaded", "no model has been published yet", 10));
+        return predictions.predictDicom(model, body, "predict");
+    }
+
+    private LoadedModel serving(String name) {
+        return catalog.serving(name).orElseThrow(() -> notFound(name));
+    }
+
+    private static ProblemException notFound(String name) {
+        return new ProblemException(404, "Model not found", "no model named '" + name + "' is loaded");
     }
 }
