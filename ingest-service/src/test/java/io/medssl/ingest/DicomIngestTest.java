@@ -143,6 +143,54 @@ class DicomIngestTest {
         assertThat(echo.exitValue()).isZero();
     }
 
+    @Test
+    void aModelResultGoesBackToThePacsAsAReIdentifiedSr(@org.junit.jupiter.api.io.TempDir Path pacs) throws Exception {
+        Process storescp = new ProcessBuilder("storescp", "-aet", "TESTPACS", "-od", pacs.toString(), "11193")
+                .redirectErrorStream(true).redirectOutput(pacs.resolve("storescp.log").toFile()).start();
+        try {
+            Path ct = SAMPLES.resolve("CT-JPEGLosslessSV1.dcm");
+            Process send = new ProcessBuilder("storescu", "-xf", STORESCU_CFG.toString(), "MedSSL", "-aec", "MEDSSL",
+                    "127.0.0.1", String.valueOf(dicomPort), ct.toString()).redirectErrorStream(true).start();
+            send.getInputStream().readAllBytes();
+            assertThat(send.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(send.exitValue()).isZero();
+            DicomObject original = DicomReader.read(ct);
+            String instanceId = pseudonyms.uid(original.sopInstanceUid());
+            var result = new io.medssl.contracts.InferenceResult(1, "chest-model", 7, instanceId,
+                    pseudonyms.uid(original.studyInstanceUid()), Map.of("normal", 0.25, "nodule", 0.75), "nodule");
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                    new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.INFERENCE_RESULTS, "junk", "not json")).get();
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.INFERENCE_RESULTS, instanceId,
+                        EventJson.write(result))).get();
+            }
+            Path sr = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (sr == null && System.nanoTime() < deadline) {
+                try (Stream<Path> files = Files.list(pacs)) {
+                    sr = files.filter(p -> p.getFileName().toString().startsWith("SR")).findFirst().orElse(null);
+                }
+                Thread.sleep(200);
+            }
+            assertThat(sr).as("an SR arrived at the PACS (storescp log: %s)", Files.readString(pacs.resolve("storescp.log"))).isNotNull();
+            Thread.sleep(500); // storescp finishes writing the file
+            DicomObject report = DicomReader.read(sr);
+            // Re-identified: filed in the original study, for the original patient, referencing the original image.
+            assertThat(report.studyInstanceUid()).isEqualTo(original.studyInstanceUid());
+            assertThat(report.patientId()).isEqualTo(original.patientId());
+            assertThat(report.patientName()).isEqualTo(original.patientName());
+            assertThat(report.sopClassUid()).isEqualTo("1.2.840.10008.5.1.4.1.1.88.33");
+            Process dump = new ProcessBuilder("dsrdump", sr.toString()).redirectErrorStream(true).start();
+            String tree = new String(dump.getInputStream().readAllBytes());
+            assertThat(tree).contains("nodule").contains("chest-model").contains("Probability of normal");
+            Process refs = new ProcessBuilder("dcmdump", "+P", "0008,1155", sr.toString()).redirectErrorStream(true).start();
+            assertThat(new String(refs.getInputStream().readAllBytes())).contains(original.sopInstanceUid());
+        } finally {
+            storescp.destroy();
+            storescp.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private List<String> consume(int expected) {
         Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "group.id", "ingest-test-" + System.nanoTime(),
                 "auto.offset.reset", "earliest");

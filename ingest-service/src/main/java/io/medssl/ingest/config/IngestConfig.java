@@ -13,6 +13,8 @@ public interface IngestConfig {
 
     Pseudonym pseudonym();
 
+    Results results();
+
     /** Dataset that instances belong to when no AE mapping says otherwise. */
     @WithDefault("default")
     String dataset();
@@ -30,6 +32,21 @@ public interface IngestConfig {
         String aeTitle();
 
         @WithDefault("11112")
+        int port();
+    }
+
+    /** Where model results go back as DICOM SR (re-identified, into the source study). */
+    interface Results {
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("PACS")
+        String aeTitle();
+
+        @WithDefault("127.0.0.1")
+        String host();
+
+        @WithDefault("104")
         int port();
     }
 
