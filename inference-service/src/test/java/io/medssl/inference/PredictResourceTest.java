@@ -225,6 +225,55 @@ class PredictResourceTest {
 
     @Test
     @Order(6)
+    void routedInstancesAreInferredAndTheResultAnnounced() throws Exception {
+        float[] pixels = new float[2 * 40 * 40];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (i % 40) / 40f;
+        }
+        Path npy = storageRoot.resolve("pixels/2.25.500.npy");
+        Files.createDirectories(npy.getParent());
+        try (var out = Files.newOutputStream(npy)) {
+            new io.medssl.imaging.PixelArray(2, 40, 40, pixels).writeNpy(out);
+        }
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            for (var event : List.of(
+                    instance("2.25.501", "other", "CT", "pixels/2.25.500.npy", true),   // no route for this dataset
+                    instance("2.25.502", "routed", "MR", "pixels/2.25.500.npy", true),  // no route for MR
+                    instance("2.25.503", "routed", "CT", null, false),                   // nothing to infer on
+                    instance("2.25.500", "routed", "CT", "pixels/2.25.500.npy", true))) {
+                producer.send(new ProducerRecord<>(Topics.INSTANCES, event.instanceId(), EventJson.write(event))).get();
+            }
+        }
+        List<io.medssl.contracts.InferenceResult> results = new CopyOnWriteArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+                "bootstrap.servers", bootstrap, "group.id", "routing-test", "auto.offset.reset", "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.INFERENCE_RESULTS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (results.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> results.add(EventJson.read(r.value(), io.medssl.contracts.InferenceResult.class)));
+            }
+            consumer.poll(Duration.ofSeconds(2)).forEach(r -> results.add(EventJson.read(r.value(), io.medssl.contracts.InferenceResult.class)));
+        }
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.instanceId()).isEqualTo("2.25.500");
+            assertThat(r.studyId()).isEqualTo("2.25.600");
+            assertThat(r.model()).isEqualTo("test-rotation");
+            assertThat(r.version()).isEqualTo(3);
+            assertThat(r.probabilities()).containsOnlyKeys("rot0", "rot90", "rot180", "rot270");
+            assertThat(r.probabilities().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(r.probabilities().get(r.finding())).isEqualTo(r.probabilities().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        });
+    }
+
+    private static io.medssl.contracts.InstanceIngested instance(String id, String dataset, String modality, String pixelKey, boolean decodable) {
+        return new io.medssl.contracts.InstanceIngested(1, id, "2.25.600", "2.25.601", "P-x", dataset, modality, "", "1.2.3",
+                40, 40, 2, pixelKey, decodable, decodable ? null : "no pixels", java.time.Instant.now());
+    }
+
+    @Test
+    @Order(7)
     void badInputGetsAProblemNotACrash() throws Exception {
         given().contentType("application/dicom").body("definitely not DICOM".getBytes())
                 .post("/api/v1/predict").then().statusCode(415).contentType("application/problem+json")

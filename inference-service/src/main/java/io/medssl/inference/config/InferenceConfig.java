@@ -12,6 +12,24 @@ public interface InferenceConfig {
 
     Inference inference();
 
+    /**
+     * Which model infers on newly ingested instances: the first route whose dataset, modality and
+     * body part (each optional, case-insensitive) match. E.g.
+     * {@code medssl.routes[0].dataset=chest}, {@code medssl.routes[0].modality=CT},
+     * {@code medssl.routes[0].model=chest-ct}. No routes: no automatic inference.
+     */
+    java.util.List<Route> routes();
+
+    interface Route {
+        java.util.Optional<String> dataset();
+
+        java.util.Optional<String> modality();
+
+        java.util.Optional<String> bodyPart();
+
+        String model();
+    }
+
     interface Storage {
         Path root();
     }
