@@ -49,6 +49,7 @@ public final class LocalSuite implements AutoCloseable {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), false, options.kafkaPort());
         LocalSuite suite = new LocalSuite(options, broker);
         try {
+            suite.launchPacs();
             for (Service service : suite.services()) {
                 suite.launch(service);
             }
@@ -63,11 +64,14 @@ public final class LocalSuite implements AutoCloseable {
         // Each service validates its medssl.* keys: pass a service only its own.
         return List.of(
                 new Service("ingest-service", options.ingestPort(), "384m", List.of(
-                        "-Dmedssl.dicom.port=" + options.dicomPort(), "-Dmedssl.dicom.ae-title=" + options.aeTitle())),
+                        "-Dmedssl.dicom.port=" + options.dicomPort(), "-Dmedssl.dicom.ae-title=" + options.aeTitle(),
+                        "-Dmedssl.results.enabled=true", "-Dmedssl.results.ae-title=" + SuiteOptions.PACS_AE_TITLE,
+                        "-Dmedssl.results.port=" + options.pacsPort())),
                 new Service("pretext-service", options.pretextPort(), "384m", List.of()),
                 new Service("trainer-service", options.trainerPort(), "512m", List.of(
                         "-Dmedssl.trainer.steps=" + options.trainingSteps())),
-                new Service("inference-service", options.inferencePort(), "384m", List.of()));
+                new Service("inference-service", options.inferencePort(), "384m", List.of(
+                        "-Dmedssl.routes[0].dataset=default", "-Dmedssl.routes[0].model=" + SuiteOptions.DEMO_MODEL)));
     }
 
     private void launch(Service service) throws IOException {
@@ -96,12 +100,46 @@ public final class LocalSuite implements AutoCloseable {
                 options.dataDir().resolve("logs").resolve(service.name() + ".log"));
     }
 
+    /** dcmtk's storescp as the hospital PACS that receives results (SR) from ingest-service. */
+    private void launchPacs() throws IOException {
+        Files.createDirectories(options.pacsDir());
+        Process pacs = new ProcessBuilder("storescp", "-aet", SuiteOptions.PACS_AE_TITLE, "-od", options.pacsDir().toString(),
+                String.valueOf(options.pacsPort()))
+                .redirectErrorStream(true)
+                .redirectOutput(options.dataDir().resolve("logs").resolve("pacs-storescp.log").toFile())
+                .start();
+        processes.put("pacs (dcmtk storescp)", pacs);
+        say("started %-17s %s@127.0.0.1:%d, files in %s", "PACS (storescp)", SuiteOptions.PACS_AE_TITLE, options.pacsPort(),
+                options.pacsDir());
+    }
+
+    /** Waits for the first DICOM SR in the PACS folder. */
+    public Optional<Path> awaitReport(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(options.pacsDir())) {
+                Optional<Path> sr = files.filter(p -> p.getFileName().toString().startsWith("SR")).findFirst();
+                if (sr.isPresent()) {
+                    Thread.sleep(300); // let storescp finish the file
+                    return sr;
+                }
+            }
+            Thread.sleep(250);
+        }
+        return Optional.empty();
+    }
+
     /** Waits until every service answers its readiness probe. */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Service service : services()) {
             while (true) {
                 Process p = processes.get(service.name());
+                Process pacs = processes.get("pacs (dcmtk storescp)");
+                if (pacs != null && !pacs.isAlive()) {
+                    throw new IOException("the demo PACS (storescp) exited; is port " + options.pacsPort() + " taken? See "
+                            + options.dataDir().resolve("logs/pacs-storescp.log"));
+                }
                 if (!p.isAlive()) {
                     throw new IOException(service.name() + " exited with " + p.exitValue() + "; see its log in "
                             + options.dataDir().resolve("logs"));

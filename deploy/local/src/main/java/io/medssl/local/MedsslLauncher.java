@@ -65,6 +65,14 @@ public final class MedsslLauncher {
             }
             LocalSuite.say("prediction from inference-service (%s):", options.url(options.inferencePort()));
             System.out.println(prediction.body());
+            // Newly ingested images of the dataset are now routed to the model, and its result goes
+            // back to the PACS as a DICOM SR: send one image again to see it.
+            Path again = files.stream().filter(f -> f.getFileName().toString().startsWith("CT")).findFirst().orElse(files.get(0));
+            suite.storeWithStorescu(List.of(again));
+            suite.awaitReport(Duration.ofMinutes(1)).ifPresentOrElse(
+                    sr -> LocalSuite.say("result of %s came back to the PACS as DICOM SR: %s (dsrdump shows it)",
+                            again.getFileName(), sr.toAbsolutePath()),
+                    () -> LocalSuite.say("no SR reached the PACS within a minute (see %s)", data.resolve("logs")));
             LocalSuite.say("demo finished: DICOM -> ingest -> pretext -> trainer -> inference worked");
             return 0;
         } catch (IOException e) {
@@ -112,6 +120,7 @@ public final class MedsslLauncher {
         LocalSuite.say("  inference      curl -H 'Content-Type: application/dicom' --data-binary @file.dcm %s/api/v1/predict",
                 o.url(o.inferencePort()));
         LocalSuite.say("  Kafka          %s", suite.bootstrapServers());
+        LocalSuite.say("  PACS (results) %s@127.0.0.1:%d, SR files in %s", SuiteOptions.PACS_AE_TITLE, o.pacsPort(), o.pacsDir());
         LocalSuite.say("  OpenAPI        %s/q/openapi (and 8082-8084)", o.url(o.ingestPort()));
         stopped.await();
         return 0;

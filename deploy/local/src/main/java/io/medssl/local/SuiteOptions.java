@@ -8,7 +8,12 @@ import java.nio.file.Path;
  * variable, e.g. {@code -Dmedssl.dicom.port=11113} or {@code MEDSSL_DICOM_PORT=11113}.
  */
 public record SuiteOptions(Path repo, Path dataDir, String aeTitle, int dicomPort, int ingestPort, int pretextPort,
-                           int trainerPort, int inferencePort, int kafkaPort, int trainingSteps) {
+                           int trainerPort, int inferencePort, int kafkaPort, int trainingSteps, int pacsPort) {
+
+    /** The demo PACS (dcmtk's storescp) that receives the models' results as DICOM SR. */
+    public static final String PACS_AE_TITLE = "PACS";
+    /** The model the demo routes every ingested image of the default dataset to. */
+    public static final String DEMO_MODEL = "default-rotation";
 
     public static SuiteOptions fromEnvironment(Path repo, Path dataDir) {
         return new SuiteOptions(repo, dataDir,
@@ -19,7 +24,8 @@ public record SuiteOptions(Path repo, Path dataDir, String aeTitle, int dicomPor
                 Integer.parseInt(setting("medssl.trainer.port", "8083")),
                 Integer.parseInt(setting("medssl.inference.port", "8084")),
                 Integer.parseInt(setting("medssl.kafka.port", "9092")),
-                Integer.parseInt(setting("medssl.trainer.steps", "60")));
+                Integer.parseInt(setting("medssl.trainer.steps", "60")),
+                Integer.parseInt(setting("medssl.pacs.port", "11113")));
     }
 
     /** A system property, else the environment variable of the same name (MEDSSL_DICOM_PORT), else the default. */
@@ -29,6 +35,10 @@ public record SuiteOptions(Path repo, Path dataDir, String aeTitle, int dicomPor
             value = System.getenv(property.toUpperCase().replace('.', '_').replace('-', '_'));
         }
         return value == null || value.isBlank() ? defaultValue : value;
+    }
+
+    public Path pacsDir() {
+        return dataDir.resolve("pacs");
     }
 
     public String url(int port) {

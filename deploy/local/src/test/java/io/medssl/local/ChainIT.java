@@ -38,7 +38,7 @@ class ChainIT {
     @Test
     void dicomInPredictionOut() throws Exception {
         SuiteOptions options = new SuiteOptions(REPO, data, "MEDSSL", freePort(), freePort(), freePort(), freePort(),
-                freePort(), freePort(), 30);
+                freePort(), freePort(), 30, freePort());
         List<Path> samples = MedsslLauncher.dicomFiles(SAMPLES);
         assertThat(samples).hasSize(14);
         try (LocalSuite suite = LocalSuite.start(options)) {
@@ -80,6 +80,15 @@ class ChainIT {
             HttpResponse<String> instances = suite.get(options.ingestPort(), "/api/v1/instances");
             assertThat(JSON.readValue(instances.body(), List.class)).hasSize(12);
             assertThat(suite.alive()).allSatisfy((name, alive) -> assertThat(alive).as(name).isTrue());
+
+            // With the model loaded, a newly ingested CT is routed to it and the result comes back to the
+            // PACS as a DICOM SR in the original (re-identified) study.
+            suite.storeWithStorescu(List.of(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm")));
+            Path sr = suite.awaitReport(Duration.ofMinutes(2)).orElseThrow(() -> new AssertionError("no SR reached the PACS"));
+            Process dump = new ProcessBuilder("dcmdump", "+P", "0020,000d", "+P", "0008,1155", "+P", "0040,a160", sr.toString())
+                    .redirectErrorStream(true).start();
+            String srDump = new String(dump.getInputStream().readAllBytes());
+            assertThat(srDump).contains("1.2.826.0.1.3680043.2.307.62.48865.356531.1.534.1.5").contains(model.name());
 
             // No PHI left ingest: the events and logs of the other services never name a sample's patient.
             for (String service : List.of("pretext-service", "trainer-service", "inference-service")) {
