@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.not;
 
 /** Models announced on a real broker are hot-loaded and answer DICOM predictions over HTTP. */
 @QuarkusTest
@@ -274,6 +275,45 @@ class PredictResourceTest {
 
     @Test
     @Order(7)
+    void severalInstancesInOneMultipartRequestAndASaliencyMap() throws Exception {
+        jakarta.mail.internet.MimeMultipart related = new jakarta.mail.internet.MimeMultipart("related");
+        for (var part : List.of(
+                Map.entry("application/dicom", Files.readAllBytes(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm"))),
+                Map.entry("application/dicom", Files.readAllBytes(SAMPLES.resolve("report_dfl"))),
+                Map.entry("text/plain", "hello".getBytes()),
+                Map.entry("application/dicom", Files.readAllBytes(SAMPLES.resolve("MR-JPEGLosslessSV1.dcm"))))) {
+            var body = new jakarta.mail.internet.MimeBodyPart();
+            body.setDataHandler(new jakarta.activation.DataHandler(
+                    new jakarta.mail.util.ByteArrayDataSource(part.getValue(), part.getKey())));
+            body.setHeader("Content-Type", part.getKey());
+            related.addBodyPart(body);
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        related.writeTo(out);
+        String contentType = related.getContentType().replace("\r\n", "").replace("\t", " ") + "; type=\"application/dicom\"";
+        given().contentType(contentType).body(out.toByteArray())
+                .post("/api/v1/models/test-rotation/predict").then().statusCode(200)
+                .body("size()", equalTo(4))
+                .body("[0].model", equalTo("test-rotation"))
+                .body("[0].rows", equalTo(512))
+                .body("[1].status", equalTo(422))
+                .body("[2].status", equalTo(415))
+                .body("[3].rows", equalTo(256));
+
+        String png = given().contentType("application/dicom").body(Files.readAllBytes(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm")))
+                .queryParam("saliency", true).post("/api/v1/models/test-rotation/predict")
+                .then().statusCode(200).extract().path("saliencyPng");
+        byte[] bytes = java.util.Base64.getDecoder().decode(png);
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+        assertThat(image.getWidth()).isEqualTo(128);
+        assertThat(image.getHeight()).isEqualTo(128);
+        Files.write(Path.of("target/saliency.png"), bytes);
+        given().contentType("application/dicom").body(Files.readAllBytes(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm")))
+                .post("/api/v1/models/test-rotation/predict").then().statusCode(200).body("$", not(hasKey("saliencyPng")));
+    }
+
+    @Test
+    @Order(8)
     void badInputGetsAProblemNotACrash() throws Exception {
         given().contentType("application/dicom").body("definitely not DICOM".getBytes())
                 .post("/api/v1/predict").then().statusCode(415).contentType("application/problem+json")

@@ -42,6 +42,11 @@ public class PredictionService {
     }
 
     public Prediction predictDicom(LoadedModel model, InputStream dicom, String endpoint) {
+        return predictDicom(model, dicom, endpoint, false);
+    }
+
+    /** As above; with {@code saliency} the answer carries an occlusion saliency PNG. */
+    public Prediction predictDicom(LoadedModel model, InputStream dicom, String endpoint, boolean saliency) {
         long start = System.nanoTime();
         String outcome = "error";
         Path tmp = null;
@@ -51,8 +56,12 @@ public class PredictionService {
             DicomObject object = DicomReader.read(tmp);
             PixelArray pixels = PixelDecoder.decode(object);
             int frame = pixels.frames() / 2;
-            float[] p = await(submit(model, pixels.frame(frame)));
+            GrayImage image = pixels.frame(frame);
+            float[] p = await(submit(model, image));
             Prediction prediction = toPrediction(model, p, frame, pixels);
+            if (saliency) {
+                prediction = prediction.withSaliency(OcclusionSaliency.png(model, image, p));
+            }
             outcome = "ok";
             return prediction;
         } catch (InvalidDicomException e) {
@@ -143,7 +152,7 @@ public class PredictionService {
             }
         }
         return new Prediction(model.name(), model.version(), model.manifest().task(), probabilities, labels.get(best),
-                frame, pixels.frames(), pixels.rows(), pixels.cols());
+                frame, pixels.frames(), pixels.rows(), pixels.cols(), null);
     }
 
     private void record(LoadedModel model, String endpoint, String outcome, long startNanos) {

@@ -46,6 +46,15 @@ public final class LoadedModel implements AutoCloseable {
         return batcher.submit(frame);
     }
 
+    /** Many frames in one forward pass, outside the request queue (for saliency maps). */
+    public List<float[]> predictAll(List<GrayImage> frames) {
+        try {
+            return classifier.predictBatch(frames);
+        } catch (ai.djl.translate.TranslateException e) {
+            throw new IllegalStateException("model failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Finishes queued requests, then frees the model. */
     @Override
     public void close() {

@@ -13,6 +13,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
+import io.medssl.contracts.Problem;
+import java.util.ArrayList;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
@@ -85,22 +93,63 @@ public class PredictResource {
         return describe(name);
     }
 
-    /** Classifies one DICOM instance (the body, {@code application/dicom}) with the named model. */
+    /**
+     * Classifies one DICOM instance (the body, {@code application/dicom}) with the named model;
+     * {@code ?saliency=true} adds an occlusion saliency map (PNG, base64).
+     */
     @POST
     @Path("/models/{name}/predict")
     @Consumes({DICOM, MediaType.APPLICATION_OCTET_STREAM})
-    public Prediction predict(@PathParam("name") String name, InputStream body) {
-        return predictions.predictDicom(serving(name), body, "predict");
+    public Prediction predict(@PathParam("name") String name, @QueryParam("saliency") boolean saliency, InputStream body) {
+        return predictions.predictDicom(serving(name), body, "predict", saliency);
+    }
+
+    /**
+     * Classifies several DICOM instances sent as {@code multipart/related; type="application/dicom"}
+     * (the DICOMweb way). Answers one entry per part, in order: a prediction, or a problem for a
+     * part that is not a decodable image, so one bad part does not fail the others.
+     */
+    @POST
+    @Path("/models/{name}/predict")
+    @Consumes("multipart/related")
+    public List<Object> predictMany(@PathParam("name") String name, @HeaderParam("Content-Type") String contentType,
+                                    @QueryParam("saliency") boolean saliency, InputStream body) {
+        LoadedModel model = serving(name);
+        List<Object> answers = new ArrayList<>();
+        MimeMultipart parts;
+        try {
+            parts = new MimeMultipart(new ByteArrayDataSource(body, contentType));
+            int count = parts.getCount();
+            if (count == 0) {
+                throw new ProblemException(400, "Empty multipart request", "no DICOM parts in the request");
+            }
+            for (int i = 0; i < count; i++) {
+                BodyPart part = parts.getBodyPart(i);
+                String type = part.getContentType() == null ? "" : part.getContentType().toLowerCase();
+                if (!type.startsWith(DICOM)) {
+                    answers.add(Problem.of(415, "Not application/dicom", "part " + i + " has content type " + type));
+                    continue;
+                }
+                try (InputStream in = part.getInputStream()) {
+                    answers.add(predictions.predictDicom(model, in, "predict-multipart", saliency));
+                } catch (ProblemException e) {
+                    answers.add(Problem.of(e.status(), e.title(), e.getMessage()));
+                }
+            }
+        } catch (MessagingException | java.io.IOException e) {
+            throw new ProblemException(400, "Malformed multipart request", e.getMessage());
+        }
+        return answers;
     }
 
     /** Classifies one DICOM instance with the most recently published model. */
     @POST
     @Path("/predict")
     @Consumes({DICOM, MediaType.APPLICATION_OCTET_STREAM})
-    public Prediction predictWithNewest(InputStream body) {
+    public Prediction predictWithNewest(@QueryParam("saliency") boolean saliency, InputStream body) {
         LoadedModel model = catalog.newest()
                 .orElseThrow(() -> new ProblemException(503, "No model loaded", "no model has been published yet", 10));
-        return predictions.predictDicom(model, body, "predict");
+        return predictions.predictDicom(model, body, "predict", saliency);
     }
 
     private LoadedModel serving(String name) {
