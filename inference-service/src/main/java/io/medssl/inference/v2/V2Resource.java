@@ -13,7 +13,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,26 +111,17 @@ public class V2Resource {
         if (n < 1 || rows < 1 || cols < 1 || (long) n * rows * cols > 64L * 1024 * 1024) {
             throw badRequest("input shape " + shape + " is empty or too large");
         }
-        if (input.data() == null || input.data().size() != n * rows * cols) {
-            throw badRequest("input data holds " + (input.data() == null ? 0 : input.data().size())
+        float[] data = input.data();
+        if (data == null || data.length != n * rows * cols) {
+            throw badRequest("input data holds " + (data == null ? 0 : data.length)
                     + " values, shape " + shape + " needs " + (n * rows * cols));
-        }
-        float[] data = new float[n * rows * cols];
-        for (int i = 0; i < data.length; i++) {
-            Number v = input.data().get(i);
-            if (v == null) {
-                throw badRequest("input data holds a null at " + i);
-            }
-            data[i] = v.floatValue();
         }
         List<float[]> outputs = predictions.predictTensor(model, data, n, rows, cols, "v2-infer");
         int classes = model.labels().size();
-        List<Float> flat = new ArrayList<>(n * classes);
-        outputs.forEach(p -> {
-            for (float v : p) {
-                flat.add(v);
-            }
-        });
+        float[] flat = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(outputs.get(i), 0, flat, i * classes, classes);
+        }
         return new InferenceResponse(model.name(), String.valueOf(model.version()), request.id(),
                 List.of(new InferenceResponse.OutputTensor(OUTPUT, List.of((long) n, (long) classes), "FP32", flat)));
     }

@@ -66,7 +66,8 @@ public final class InferenceBench {
         }
 
         ObjectMapper json = new ObjectMapper();
-        HttpClient http = HttpClient.newHttpClient();
+        // HTTP/1.1 with keep-alive, as most inference clients; the JDK default would try an h2c upgrade.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         byte[] single = json.writeValueAsBytes(request(frame, 1));
         float[] sixteen = new float[16 * S * S];
         for (int i = 0; i < 16; i++) {
@@ -76,6 +77,9 @@ public final class InferenceBench {
         URI infer = URI.create(url + "/v2/models/" + NAME + "/infer");
         ThrowingRunnable singleCall = () -> post(http, infer, single);
         report("http-single-c1", time(singleCall, seconds, 1));
+        if (args.length > 4 && args[4].equals("single-only")) {
+            return;
+        }
         report("http-single-c4", time(singleCall, seconds, 4));
         report("http-single-c16", time(singleCall, seconds, 16));
         Stats batched = time(() -> post(http, infer, batch), seconds, 2);
