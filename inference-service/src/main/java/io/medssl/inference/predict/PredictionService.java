@@ -18,9 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -142,16 +140,7 @@ public class PredictionService {
     }
 
     static Prediction toPrediction(LoadedModel model, float[] p, int frame, PixelArray pixels) {
-        List<String> labels = model.labels();
-        Map<String, Double> probabilities = new LinkedHashMap<>();
-        int best = 0;
-        for (int i = 0; i < p.length; i++) {
-            probabilities.put(labels.get(i), (double) p[i]);
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return new Prediction(model.name(), model.version(), model.manifest().task(), probabilities, labels.get(best),
+        return new Prediction(model.name(), model.version(), model.manifest().task(), model.labelled(p), model.bestLabel(p),
                 frame, pixels.frames(), pixels.rows(), pixels.cols(), null);
     }
 

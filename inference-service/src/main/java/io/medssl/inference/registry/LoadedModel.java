@@ -4,7 +4,9 @@ import io.medssl.imaging.GrayImage;
 import io.medssl.inference.batching.BatchingPredictor;
 import io.medssl.models.ImageClassifier;
 import io.medssl.models.ModelManifest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A model version that is loaded and answers requests through its own batching queue. */
@@ -39,6 +41,24 @@ public final class LoadedModel implements AutoCloseable {
 
     public List<String> labels() {
         return manifest.labels();
+    }
+
+    /** Probabilities keyed by class label, in the model's label order. */
+    public Map<String, Double> labelled(float[] probabilities) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < probabilities.length; i++) {
+            out.put(manifest.labels().get(i), (double) probabilities[i]);
+        }
+        return out;
+    }
+
+    /** The label of the most probable class. */
+    public String bestLabel(float[] probabilities) {
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            best = probabilities[i] > probabilities[best] ? i : best;
+        }
+        return manifest.labels().get(best);
     }
 
     /** Class probabilities of one frame, batched with concurrent requests. */

@@ -7,20 +7,15 @@ import io.medssl.inference.config.InferenceConfig;
 import io.medssl.inference.registry.LoadedModel;
 import io.medssl.inference.registry.ModelCatalog;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.medssl.messaging.AckedPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,27 +74,9 @@ public class InstanceRouter {
         }
         LoadedModel m = model.get();
         float[] p = m.predict(pixels.frame(pixels.frames() / 2)).get(60, TimeUnit.SECONDS);
-        List<String> labels = m.labels();
-        Map<String, Double> probabilities = new LinkedHashMap<>();
-        int best = 0;
-        for (int i = 0; i < p.length; i++) {
-            probabilities.put(labels.get(i), (double) p[i]);
-            best = p[i] > p[best] ? i : best;
-        }
         InferenceResult result = new InferenceResult(InferenceResult.SCHEMA_VERSION, m.name(), m.version(), instance.instanceId(),
-                instance.studyId(), probabilities, labels.get(best));
-        var acked = new CompletableFuture<Void>();
-        results.send(Message.of(result)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(instance.instanceId()).build())
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(e -> {
-                    acked.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        acked.get(30, TimeUnit.SECONDS);
+                instance.studyId(), m.labelled(p), m.bestLabel(p));
+        AckedPublisher.publish(results, instance.instanceId(), result);
         LOG.infof("instance %s -> %s v%d: %s", instance.instanceId(), m.name(), m.version(), result.finding());
     }
 }

@@ -4,15 +4,12 @@ import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.PretextShardReady;
 import io.medssl.pretext.service.ShardService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.medssl.messaging.AckedPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,7 +22,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class InstanceConsumer {
     private static final Logger LOG = Logger.getLogger(InstanceConsumer.class);
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private final ShardService shards;
 
@@ -48,18 +44,7 @@ public class InstanceConsumer {
         if (shard.isEmpty()) {
             return;
         }
-        var acked = new java.util.concurrent.CompletableFuture<Void>();
-        emitter.send(Message.of(shard.get())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(shard.get().shardId()).build())
-                .withAck(() -> {
-                    acked.complete(null);
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
-                })
-                .withNack(e -> {
-                    acked.completeExceptionally(e);
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
-                }));
-        acked.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        AckedPublisher.publish(emitter, shard.get().shardId(), shard.get());
     }
 
     private java.util.Optional<PretextShardReady> shardOrSkip(InstanceIngested instance) {
