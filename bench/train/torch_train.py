@@ -51,7 +51,7 @@ def step():
 
 
 net.train()
-for _ in range(5):
+for _ in range(10):
     step()
 start = time.perf_counter()
 for _ in range(steps):
