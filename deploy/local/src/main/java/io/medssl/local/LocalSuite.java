@@ -162,13 +162,13 @@ public final class LocalSuite implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("storescu", "-nh", "-xf", config.toString(), "MedSSL",
                 "-aet", "MEDSSL_DEMO", "-aec", options.aeTitle(), "127.0.0.1", String.valueOf(options.dicomPort())));
         files.forEach(f -> cmd.add(f.toString()));
-        Process storescu = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(storescu.getInputStream().readAllBytes());
+        Path log = Files.createTempFile(options.dataDir().resolve("logs"), "storescu-", ".log");
+        Process storescu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!storescu.waitFor(5, TimeUnit.MINUTES)) {
             storescu.destroyForcibly();
-            throw new IOException("storescu did not finish");
+            throw new IOException("storescu did not finish within 5 minutes");
         }
-        return output;
+        return Files.readString(log);
     }
 
     /** Waits for the first ModelPublished event that matches. */

@@ -88,7 +88,8 @@ public final class MedsslLauncher {
         while (System.nanoTime() < deadline) {
             for (Path file : files) {
                 HttpResponse<String> response = suite.predict(model.name(), file);
-                if (response.statusCode() == 200 && response.body().contains("\"version\":" + model.version())) {
+                if (response.statusCode() == 200
+                        && new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("version").asInt() == model.version()) {
                     LocalSuite.say("predicted %s", file.getFileName());
                     return response;
                 }

@@ -51,10 +51,6 @@ public final class BatchingPredictor<I, O> implements AutoCloseable {
         return result;
     }
 
-    public int waiting() {
-        return queue.size();
-    }
-
     private void run() {
         List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
         while (!closing || !queue.isEmpty()) {
@@ -94,7 +90,8 @@ public final class BatchingPredictor<I, O> implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(outputs.get(i));
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (an OutOfMemoryError in the native forward pass): the worker must survive.
             batch.forEach(p -> p.result().completeExceptionally(e));
         }
     }
@@ -109,5 +106,9 @@ public final class BatchingPredictor<I, O> implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         worker.interrupt();
+        // A request that slipped in while the worker was exiting is answered, not left hanging.
+        for (Pending<I, O> p; (p = queue.poll()) != null; ) {
+            p.result().completeExceptionally(new QueueFullException("model version retired"));
+        }
     }
 }

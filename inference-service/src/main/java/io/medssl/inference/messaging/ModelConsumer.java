@@ -28,10 +28,11 @@ public class ModelConsumer {
             return;
         }
         try {
-            var loaded = catalog.load(config.storage().root().resolve(published.key()));
-            if (!loaded.manifest().sha256().equals(published.sha256())) {
-                LOG.warnf("%s v%d: event checksum differs from the package's", published.name(), published.version());
-            }
+            catalog.loadPublished(config.storage().root().resolve(published.key())).ifPresent(loaded -> {
+                if (!loaded.manifest().sha256().equals(published.sha256())) {
+                    LOG.warnf("%s v%d: event checksum differs from the package's", published.name(), published.version());
+                }
+            });
         } catch (Exception e) {
             // A broken package must not stop the stream: keep serving the current version.
             LOG.errorf("could not load %s v%d from %s: %s", published.name(), published.version(), published.key(), e.getMessage());

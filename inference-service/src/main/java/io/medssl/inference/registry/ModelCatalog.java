@@ -72,7 +72,7 @@ public class ModelCatalog {
                 List<Integer> versions = versionsOnDisk(nameDir);
                 for (int v : versions.subList(Math.max(0, versions.size() - config.inference().keepVersions()), versions.size())) {
                     try {
-                        load(nameDir.resolve(String.valueOf(v)));
+                        loadPublished(nameDir.resolve(String.valueOf(v)));
                     } catch (IOException | RuntimeException e) {
                         LOG.errorf("could not load model package %s: %s", nameDir.resolve(String.valueOf(v)), e.getMessage());
                     }
@@ -84,7 +84,8 @@ public class ModelCatalog {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        retirer.shutdownNow();
+        // Retired versions waiting for their grace period are closed now too.
+        retirer.shutdownNow().forEach(Runnable::run);
         models.values().forEach(v -> v.loaded.values().forEach(LoadedModel::close));
     }
 
@@ -101,7 +102,25 @@ public class ModelCatalog {
         }
     }
 
-    /** Loads the package in {@code dir} (no-op if that version is loaded) and retires versions beyond the kept ones. */
+    /**
+     * Loads a published package (at start, or announced on medssl.models) unless it is older than
+     * every kept version — replaying the topic's history must not load and evict each old version.
+     * Returns the loaded model, or empty when the package was skipped.
+     */
+    public synchronized Optional<LoadedModel> loadPublished(Path dir) throws IOException {
+        var manifest = ModelPackage.readManifest(dir);
+        Versions versions = models.get(manifest.name());
+        if (versions != null && versions.loaded.size() >= config.inference().keepVersions()
+                && manifest.version() < versions.loaded.firstKey() && !Integer.valueOf(manifest.version()).equals(versions.pinned)) {
+            return Optional.empty();
+        }
+        return Optional.of(load(dir));
+    }
+
+    /**
+     * Loads the package in {@code dir} (no-op if that version is loaded) and retires the oldest
+     * versions beyond the kept ones — never the pinned one, nor the one just asked for.
+     */
     public synchronized LoadedModel load(Path dir) throws IOException {
         var manifest = ModelPackage.readManifest(dir);
         Versions versions = models.computeIfAbsent(manifest.name(), n -> new Versions());
@@ -113,17 +132,21 @@ public class ModelCatalog {
         LoadedModel model = new LoadedModel(manifest, ImageClassifier.load(dir, DjlRuntime.device(c.device())),
                 c.queueCapacity(), c.maxBatch(), c.maxDelayMicros());
         versions.loaded.put(manifest.version(), model);
-        if (versions.loaded.lastKey() == manifest.version()) {
+        // "Newest" is the model created last, whatever order packages are loaded in.
+        LoadedModel newest = newestName == null ? null : serving(newestName).orElse(null);
+        if (versions.loaded.lastKey() == manifest.version()
+                && (newest == null || manifest.createdAt().compareTo(newest.manifest().createdAt()) >= 0)) {
             newestName = manifest.name();
         }
         LOG.infof("loaded %s v%d (task %s, labels %s); serving v%d", manifest.name(), manifest.version(), manifest.task(),
                 manifest.labels(), versions.serving().version());
-        while (versions.loaded.size() > c.keepVersions()) {
-            Integer oldest = versions.loaded.firstKey();
-            if (oldest.equals(versions.pinned)) {
+        for (Integer v : List.copyOf(versions.loaded.keySet())) {
+            if (versions.loaded.size() <= c.keepVersions()) {
                 break;
             }
-            retire(versions.loaded.remove(oldest));
+            if (!v.equals(versions.pinned) && v != manifest.version()) {
+                retire(versions.loaded.remove(v));
+            }
         }
         return model;
     }
@@ -162,6 +185,7 @@ public class ModelCatalog {
 
     /** Serves {@code version} for requests without a version until unpinned (a rollback is a pin to an older one). */
     public synchronized LoadedModel pin(String name, int version) {
+        // load() keeps the version it was asked for, so the pin always names a loaded version.
         LoadedModel model = version(name, version).orElseThrow(() ->
                 new ProblemException(404, "Model version not found", name + " v" + version + " is not in the registry"));
         models.get(name).pinned = version;

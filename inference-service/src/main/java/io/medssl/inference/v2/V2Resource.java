@@ -1,5 +1,6 @@
 package io.medssl.inference.v2;
 
+import io.medssl.inference.config.InferenceConfig;
 import io.medssl.inference.predict.PredictionService;
 import io.medssl.inference.predict.ProblemException;
 import io.medssl.inference.registry.LoadedModel;
@@ -32,9 +33,12 @@ public class V2Resource {
     private final ModelCatalog catalog;
     private final PredictionService predictions;
 
-    public V2Resource(ModelCatalog catalog, PredictionService predictions) {
+    private final int maxImagesPerRequest;
+
+    public V2Resource(ModelCatalog catalog, PredictionService predictions, InferenceConfig config) {
         this.catalog = catalog;
         this.predictions = predictions;
+        this.maxImagesPerRequest = config.inference().queueCapacity();
     }
 
     @GET
@@ -110,6 +114,9 @@ public class V2Resource {
         int cols = shape.get(shape.size() - 1).intValue();
         if (n < 1 || rows < 1 || cols < 1 || (long) n * rows * cols > 64L * 1024 * 1024) {
             throw badRequest("input shape " + shape + " is empty or too large");
+        }
+        if (n > maxImagesPerRequest) {
+            throw badRequest(n + " images in one request; at most " + maxImagesPerRequest + " (the model's queue capacity)");
         }
         float[] data = input.data();
         if (data == null || data.length != n * rows * cols) {

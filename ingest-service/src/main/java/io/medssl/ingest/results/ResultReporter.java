@@ -58,10 +58,14 @@ public class ResultReporter {
         Path reports = store.localPath("ingest/reports");
         Files.createDirectories(reports);
         Path tmp = Files.createTempFile(reports, ".sr-", ".part");
-        StructuredReportWriter.write(original, new ModelFinding(result.model(), result.version(), result.probabilities(),
-                result.finding()), srUid, seriesUid, tmp);
         String reportKey = "ingest/reports/" + srUid + ".dcm";
-        store.putFile(reportKey, tmp);
+        try {
+            StructuredReportWriter.write(original, new ModelFinding(result.model(), result.version(), result.probabilities(),
+                    result.finding()), srUid, seriesUid, tmp);
+            store.putFile(reportKey, tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         var d = config.results();
         try {
             StorageScu.send(d.host(), d.port(), d.aeTitle(), config.dicom().aeTitle(), store.localPath(reportKey));

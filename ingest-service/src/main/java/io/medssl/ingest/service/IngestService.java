@@ -55,8 +55,9 @@ public class IngestService {
             object = DicomReader.read(file);
         } catch (InvalidDicomException e) {
             deleteQuietly(file);
-            LOG.warnf("rejected an object from %s: %s", callingAeTitle, e.getMessage());
-            return Outcome.rejected(e.getMessage());
+            String reason = withoutPath(e.getMessage(), file);
+            LOG.warnf("rejected an object from %s: %s", callingAeTitle, reason);
+            return Outcome.rejected(reason);
         }
         String instanceId = pseudonyms.uid(object.sopInstanceUid());
         try {
@@ -71,7 +72,7 @@ public class IngestService {
                 pixelKey = "pixels/" + instanceId + ".npy";
                 store.put(pixelKey, pixels::writeNpy);
             } catch (UndecodableImageException e) {
-                undecodable = withoutIdentifiers(e.getMessage(), object, instanceId);
+                undecodable = withoutIdentifiers(withoutPath(e.getMessage(), file), object, instanceId);
             }
             InstanceIngested event = new InstanceIngested(
                     InstanceIngested.SCHEMA_VERSION,
@@ -99,7 +100,8 @@ public class IngestService {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.errorf(e, "could not ingest %s", instanceId);
+            // No stack trace: exception texts can quote the incoming file's path, named by the original UID.
+            LOG.errorf("could not ingest %s: %s", instanceId, e.getClass().getSimpleName());
             deleteQuietly(file);
             return Outcome.rejected("could not store the object: " + e.getClass().getSimpleName());
         }
@@ -110,6 +112,12 @@ public class IngestService {
         return message.replace(object.sopInstanceUid(), instanceId)
                 .replace(object.studyInstanceUid(), "<study>")
                 .replace(object.seriesInstanceUid(), "<series>");
+    }
+
+    /** PixelMed names incoming files by the original SOP Instance UID: keep the path out of messages. */
+    private static String withoutPath(String message, Path file) {
+        String m = message == null ? "" : message;
+        return m.replace(file.toString(), "<incoming file>").replace(file.getFileName().toString(), "<incoming file>");
     }
 
     private static void deleteQuietly(Path file) {

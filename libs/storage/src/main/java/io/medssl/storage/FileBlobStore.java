@@ -60,7 +60,7 @@ public final class FileBlobStore implements BlobStore {
         }
         try {
             moveDurably(source, target);
-        } catch (IOException crossDevice) {
+        } catch (AtomicMoveNotSupportedException crossDevice) {
             // Another file system: copy through a .part file instead of renaming.
             put(key, out -> Files.copy(source, out));
             Files.delete(source);
@@ -68,11 +68,7 @@ public final class FileBlobStore implements BlobStore {
     }
 
     private static void moveDurably(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("atomic rename not supported from " + from + " to " + to, e);
-        }
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(to.getParent());
     }
 
