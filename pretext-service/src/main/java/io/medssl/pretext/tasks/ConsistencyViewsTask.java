@@ -12,38 +12,24 @@ import java.util.SplittableRandom;
  * Two independently augmented views of each frame, for a consistency loss (UDA's KL between the
  * predictions on both views, or InfoNCE between their embeddings). Input is view A, target view B.
  */
-public final class ConsistencyViewsTask implements PretextTaskGenerator {
+public final class ConsistencyViewsTask extends BasePretextTask {
     public static final String NAME = "consistency-views";
 
     private final ViewAugmenter augmenter;
 
     public ConsistencyViewsTask(AugmentationPolicy policy) {
+        super(NAME, PretextTask.VIEWS, 0);
         this.augmenter = new ViewAugmenter(policy);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.VIEWS;
-    }
-
-    @Override
-    public int classes() {
-        return 0;
-    }
-
-    @Override
     public int[] inputShape(int size) {
-        return new int[] {1, size, size};
+        return image(1, size);
     }
 
     @Override
     public int[] targetShape(int size) {
-        return new int[] {1, size, size};
+        return image(1, size);
     }
 
     @Override

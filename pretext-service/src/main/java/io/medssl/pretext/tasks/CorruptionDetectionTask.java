@@ -1,6 +1,5 @@
 package io.medssl.pretext.tasks;
 
-import io.medssl.contracts.PretextTask;
 import io.medssl.imaging.GrayImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,32 +9,16 @@ import java.util.SplittableRandom;
  * Corrupted-image detection: which of {@link Corruption}'s faults (or none) was applied. Every
  * class is emitted once per frame, so classes are balanced.
  */
-public final class CorruptionDetectionTask implements PretextTaskGenerator {
+public final class CorruptionDetectionTask extends BasePretextTask {
     public static final String NAME = "corruption";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.CLASSIFICATION;
-    }
-
-    @Override
-    public int classes() {
-        return Corruption.values().length;
+    public CorruptionDetectionTask() {
+        super(NAME, Corruption.values().length);
     }
 
     @Override
     public int[] inputShape(int size) {
-        return new int[] {1, size, size};
-    }
-
-    @Override
-    public int[] targetShape(int size) {
-        return new int[0];
+        return image(1, size);
     }
 
     @Override

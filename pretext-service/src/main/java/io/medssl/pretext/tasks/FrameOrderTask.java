@@ -1,6 +1,5 @@
 package io.medssl.pretext.tasks;
 
-import io.medssl.contracts.PretextTask;
 import io.medssl.imaging.GrayImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,34 +11,18 @@ import java.util.SplittableRandom;
  * Objects with fewer than three frames give no samples. Each ordered triplet i &lt; j &lt; k of the
  * given frames yields one ordered and one shuffled sample.
  */
-public final class FrameOrderTask implements PretextTaskGenerator {
+public final class FrameOrderTask extends BasePretextTask {
     public static final String NAME = "frame-order";
     public static final int SHUFFLED = 0;
     public static final int ORDERED = 1;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.CLASSIFICATION;
-    }
-
-    @Override
-    public int classes() {
-        return 2;
+    public FrameOrderTask() {
+        super(NAME, 2);
     }
 
     @Override
     public int[] inputShape(int size) {
-        return new int[] {3, size, size};
-    }
-
-    @Override
-    public int[] targetShape(int size) {
-        return new int[0];
+        return image(3, size);
     }
 
     @Override

@@ -11,32 +11,21 @@ import java.util.SplittableRandom;
  * target is the whole original. Channel 0 is the masked frame, channel 1 the mask (1 = blanked),
  * so the network knows which zeros are missing data and which are dark anatomy.
  */
-public final class InpaintingTask implements PretextTaskGenerator {
+public final class InpaintingTask extends BasePretextTask {
     public static final String NAME = "inpainting";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.REGRESSION;
-    }
-
-    @Override
-    public int classes() {
-        return 0;
+    public InpaintingTask() {
+        super(NAME, PretextTask.REGRESSION, 0);
     }
 
     @Override
     public int[] inputShape(int size) {
-        return new int[] {2, size, size};
+        return image(2, size);
     }
 
     @Override
     public int[] targetShape(int size) {
-        return new int[] {1, size, size};
+        return image(1, size);
     }
 
     @Override

@@ -11,33 +11,22 @@ import java.util.SplittableRandom;
  * shifted) window and coarse quantisation; the target is the normalised original. Restoring it
  * needs knowledge of what tissue intensities should look like.
  */
-public final class IntensityRestorationTask implements PretextTaskGenerator {
+public final class IntensityRestorationTask extends BasePretextTask {
     public static final String NAME = "intensity-restoration";
     private static final int CELLS = 256;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.REGRESSION;
-    }
-
-    @Override
-    public int classes() {
-        return 0;
+    public IntensityRestorationTask() {
+        super(NAME, PretextTask.REGRESSION, 0);
     }
 
     @Override
     public int[] inputShape(int size) {
-        return new int[] {1, size, size};
+        return image(1, size);
     }
 
     @Override
     public int[] targetShape(int size) {
-        return new int[] {1, size, size};
+        return image(1, size);
     }
 
     @Override

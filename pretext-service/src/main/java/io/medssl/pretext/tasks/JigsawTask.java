@@ -1,6 +1,5 @@
 package io.medssl.pretext.tasks;
 
-import io.medssl.contracts.PretextTask;
 import io.medssl.imaging.GrayImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,7 @@ import java.util.SplittableRandom;
  * the order of one of K permutations; the target is the permutation's index. Input channel i holds
  * the tile of grid cell {@code permutation[i]}.
  */
-public final class JigsawTask implements PretextTaskGenerator {
+public final class JigsawTask extends BasePretextTask {
     public static final String NAME = "jigsaw";
 
     private final int size;
@@ -20,6 +19,7 @@ public final class JigsawTask implements PretextTaskGenerator {
     private final int puzzlesPerFrame;
 
     public JigsawTask(int size, int permutationCount, double gapFraction, int puzzlesPerFrame) {
+        super(NAME, permutationCount);
         this.size = size;
         this.grid = new PatchGrid(size, gapFraction);
         this.permutations = MaximalHammingPermutations.of(permutationCount);
@@ -31,28 +31,8 @@ public final class JigsawTask implements PretextTaskGenerator {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.CLASSIFICATION;
-    }
-
-    @Override
-    public int classes() {
-        return permutations.length;
-    }
-
-    @Override
     public int[] inputShape(int size) {
         return new int[] {PatchGrid.CELLS * PatchGrid.CELLS, grid.tile(), grid.tile()};
-    }
-
-    @Override
-    public int[] targetShape(int size) {
-        return new int[0];
     }
 
     @Override

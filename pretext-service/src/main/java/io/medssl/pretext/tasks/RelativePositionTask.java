@@ -1,6 +1,5 @@
 package io.medssl.pretext.tasks;
 
-import io.medssl.contracts.PretextTask;
 import io.medssl.imaging.GrayImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,7 @@ import java.util.SplittableRandom;
  * neighbours (with gap and jitter); the target is where the neighbour sits. Channel 0 is the
  * centre, channel 1 the neighbour; class k is grid cell {@link #NEIGHBOURS}[k].
  */
-public final class RelativePositionTask implements PretextTaskGenerator {
+public final class RelativePositionTask extends BasePretextTask {
     public static final String NAME = "relative-position";
     /** Grid cells (row-major) of the neighbours, in class order: top-left, top, top-right, left, right, bottom-left, bottom, bottom-right. */
     public static final int[] NEIGHBOURS = {0, 1, 2, 3, 5, 6, 7, 8};
@@ -22,34 +21,15 @@ public final class RelativePositionTask implements PretextTaskGenerator {
     private final int pairsPerFrame;
 
     public RelativePositionTask(int size, double gapFraction, int pairsPerFrame) {
+        super(NAME, NEIGHBOURS.length);
         this.size = size;
         this.grid = new PatchGrid(size, gapFraction);
         this.pairsPerFrame = pairsPerFrame;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.CLASSIFICATION;
-    }
-
-    @Override
-    public int classes() {
-        return NEIGHBOURS.length;
-    }
-
-    @Override
     public int[] inputShape(int size) {
         return new int[] {2, grid.tile(), grid.tile()};
-    }
-
-    @Override
-    public int[] targetShape(int size) {
-        return new int[0];
     }
 
     @Override

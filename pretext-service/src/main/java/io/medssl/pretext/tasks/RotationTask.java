@@ -1,6 +1,5 @@
 package io.medssl.pretext.tasks;
 
-import io.medssl.contracts.PretextTask;
 import io.medssl.imaging.GrayImage;
 import io.medssl.imaging.Resampling;
 import java.util.ArrayList;
@@ -12,9 +11,13 @@ import java.util.SplittableRandom;
  * the target is k. Predicting it needs a sense of anatomy's usual orientation. Every rotation of
  * each frame is emitted, so classes are balanced.
  */
-public final class RotationTask implements PretextTaskGenerator {
+public final class RotationTask extends BasePretextTask {
     public static final String NAME = "rotation";
     public static final int CLASSES = 4;
+
+    public RotationTask() {
+        super(NAME, CLASSES);
+    }
 
     /** Label names, index = class: degrees counter-clockwise. */
     public static List<String> labels() {
@@ -22,28 +25,8 @@ public final class RotationTask implements PretextTaskGenerator {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String kind() {
-        return PretextTask.CLASSIFICATION;
-    }
-
-    @Override
-    public int classes() {
-        return CLASSES;
-    }
-
-    @Override
     public int[] inputShape(int size) {
-        return new int[] {1, size, size};
-    }
-
-    @Override
-    public int[] targetShape(int size) {
-        return new int[0];
+        return image(1, size);
     }
 
     @Override
