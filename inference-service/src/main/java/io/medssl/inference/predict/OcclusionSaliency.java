@@ -60,10 +60,7 @@ public final class OcclusionSaliency {
 
     /** The saliency PNG (base64) for the class the model predicted on {@code frame}. */
     public static String png(LoadedModel model, GrayImage frame, float[] probabilities) throws IOException {
-        int best = 0;
-        for (int i = 1; i < probabilities.length; i++) {
-            best = probabilities[i] > probabilities[best] ? i : best;
-        }
+        int best = LoadedModel.bestIndex(probabilities);
         int s = model.manifest().network().inputSize();
         GrayImage input = ModelInput.square(frame, s);
         float[] heat = heat(model, input, best, probabilities[best]);

@@ -54,11 +54,16 @@ public final class LoadedModel implements AutoCloseable {
 
     /** The label of the most probable class. */
     public String bestLabel(float[] probabilities) {
+        return manifest.labels().get(bestIndex(probabilities));
+    }
+
+    /** The index of the most probable class (the first, on a tie). */
+    public static int bestIndex(float[] probabilities) {
         int best = 0;
         for (int i = 1; i < probabilities.length; i++) {
             best = probabilities[i] > probabilities[best] ? i : best;
         }
-        return manifest.labels().get(best);
+        return best;
     }
 
     /** Class probabilities of one frame, batched with concurrent requests. */

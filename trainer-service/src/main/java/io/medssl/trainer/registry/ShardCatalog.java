@@ -25,13 +25,10 @@ public class ShardCatalog {
         this.json = json;
     }
 
-    /** Returns true if the shard was not known before. */
-    public synchronized boolean add(PretextShardReady shard) throws IOException {
-        String key = key(shard.dataset(), shard.shardId());
-        boolean isNew = !store.exists(key);
+    /** Records the shard; a redelivered announcement overwrites its earlier record. */
+    public synchronized void add(PretextShardReady shard) throws IOException {
         byte[] bytes = json.writeValueAsBytes(shard);
-        store.put(key, out -> out.write(bytes));
-        return isNew;
+        store.put(key(shard.dataset(), shard.shardId()), out -> out.write(bytes));
     }
 
     public synchronized List<PretextShardReady> shards(String dataset) throws IOException {
