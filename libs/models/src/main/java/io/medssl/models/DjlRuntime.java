@@ -2,8 +2,10 @@ package io.medssl.models;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.util.ArrayList;
+import java.util.List;
 
-/** How MedSSL runs DJL: never downloading at run time, on the device the configuration names. */
+/** How MedSSL runs DJL: never downloading at run time, on the devices the configuration names. */
 public final class DjlRuntime {
     private DjlRuntime() {
     }
@@ -26,21 +28,46 @@ public final class DjlRuntime {
      * {@code gpu:N}.
      */
     public static Device device(String spec) {
+        return devices(spec, false)[0];
+    }
+
+    /**
+     * Devices for training: {@code auto} (every GPU the engine sees, else the CPU), {@code cpu},
+     * {@code gpu} (the first), or {@code gpu:0,1,…}. Asking for a GPU the engine does not see is
+     * an error, not a silent fall-back to the CPU.
+     */
+    public static Device[] devices(String spec) {
+        return devices(spec, true);
+    }
+
+    private static Device[] devices(String spec, boolean all) {
         String s = spec == null ? "auto" : spec.trim().toLowerCase();
         if (s.equals("cpu")) {
-            return Device.cpu();
+            return new Device[] {Device.cpu()};
         }
         int gpus = Engine.getInstance().getGpuCount();
         if (s.equals("auto")) {
-            return gpus > 0 ? Device.gpu() : Device.cpu();
+            if (gpus == 0) {
+                return new Device[] {Device.cpu()};
+            }
+            List<Device> found = new ArrayList<>();
+            for (int i = 0; i < (all ? gpus : 1); i++) {
+                found.add(Device.gpu(i));
+            }
+            return found.toArray(Device[]::new);
         }
         if (s.startsWith("gpu")) {
-            int index = s.contains(":") ? Integer.parseInt(s.substring(s.indexOf(':') + 1)) : 0;
-            if (index >= gpus) {
-                throw new IllegalArgumentException("device " + spec + " requested but the engine sees " + gpus + " GPU(s)");
+            String list = s.contains(":") ? s.substring(s.indexOf(':') + 1) : "0";
+            List<Device> found = new ArrayList<>();
+            for (String part : list.split(",")) {
+                int index = Integer.parseInt(part.trim());
+                if (index >= gpus) {
+                    throw new IllegalArgumentException("device " + spec + " requested but the engine sees " + gpus + " GPU(s)");
+                }
+                found.add(Device.gpu(index));
             }
-            return Device.gpu(index);
+            return found.toArray(Device[]::new);
         }
-        throw new IllegalArgumentException("unknown device '" + spec + "': use auto, cpu, gpu or gpu:N");
+        throw new IllegalArgumentException("unknown device '" + spec + "': use auto, cpu, gpu or gpu:N[,M…]");
     }
 }

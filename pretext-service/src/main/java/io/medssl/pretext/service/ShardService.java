@@ -1,5 +1,6 @@
 package io.medssl.pretext.service;
 
+import io.medssl.contracts.PatientSplit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.PretextShardReady;
@@ -8,7 +9,6 @@ import io.medssl.imaging.GrayImage;
 import io.medssl.imaging.ModelInput;
 import io.medssl.imaging.PixelArray;
 import io.medssl.pretext.config.PretextConfig;
-import io.medssl.pretext.shards.PatientSplit;
 import io.medssl.pretext.shards.ShardWriter;
 import io.medssl.pretext.tasks.PretextTaskGenerator;
 import io.medssl.pretext.tasks.TaskCatalog;

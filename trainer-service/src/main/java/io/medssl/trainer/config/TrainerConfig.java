@@ -17,9 +17,12 @@ public interface TrainerConfig {
     }
 
     interface Trainer {
-        /** auto | cpu | gpu | gpu:N */
+        /**
+         * {@code auto} (every GPU the engine sees, else CPU), {@code cpu}, or {@code gpu:0,1} — a
+         * batch is split across the listed GPUs of this node (data parallel).
+         */
         @WithDefault("auto")
-        String device();
+        String devices();
 
         /** Intra-op threads for PyTorch on CPU. */
         @WithDefault("2")
@@ -28,18 +31,24 @@ public interface TrainerConfig {
         @WithDefault("true")
         boolean offline();
 
+        /** Steps of the pretraining job started automatically when new shards arrive. */
         @WithDefault("60")
         int steps();
 
         @WithDefault("32")
         int batchSize();
 
-        @WithDefault("0.001")
+        /** Peak learning rate of the one-cycle schedule. */
+        @WithDefault("0.002")
         float learningRate();
 
         /** Backbone width (channels of the first stage). */
         @WithDefault("16")
         int width();
+
+        /** Residual blocks per backbone stage. */
+        @WithDefault("1")
+        int depth();
 
         @WithDefault("64")
         int inputSize();
@@ -47,12 +56,55 @@ public interface TrainerConfig {
         @WithDefault("7")
         long seed();
 
-        /** Train once no new shard arrived for this long (new data comes in bursts). */
+        /** Share of patients held out for validation; must match pretext-service's. */
+        @WithDefault("20")
+        int validationPercent();
+
+        /** Write a checkpoint every this many steps (0 = never). */
+        @WithDefault("50")
+        int checkpointEvery();
+
+        Consistency consistency();
+
+        Finetune finetune();
+
+        /** Pretrain automatically once no new shard arrived for this long (new data comes in bursts). */
+        @WithDefault("true")
+        boolean autoPretrain();
+
         @WithDefault("5s")
         Duration quietPeriod();
 
-        /** Don't train on fewer training samples than this. */
+        /** Don't pretrain on fewer training samples than this. */
         @WithDefault("16")
         int minSamples();
+    }
+
+    interface Consistency {
+        /** kl | infonce | both | none */
+        @WithDefault("both")
+        String kind();
+
+        @WithDefault("0.5")
+        float weight();
+
+        @WithDefault("0.5")
+        float temperature();
+    }
+
+    interface Finetune {
+        @WithDefault("150")
+        int steps();
+
+        @WithDefault("0.003")
+        float learningRate();
+
+        /** Each backbone stage learns at this times the rate of the stage above it. */
+        @WithDefault("0.5")
+        float stageDecay();
+
+        /** Keep BatchNorm statistics of a pretrained backbone as they are. */
+        @WithDefault("true")
+        boolean freezeBatchNorm();
     }
 }

@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -35,10 +37,22 @@ public class ModelRegistry {
 
     /** Writes the package and returns its manifest (with checksum) and storage key. */
     public synchronized Published publish(Model model, ModelManifest manifest) throws IOException {
+        return publish(model, manifest, written -> Map.of());
+    }
+
+    /**
+     * Writes the package with extra files (model card, charts) that depend on the written manifest
+     * (its checksum); they are in place before the package becomes visible.
+     */
+    public synchronized Published publish(Model model, ModelManifest manifest,
+                                          Function<ModelManifest, Map<String, byte[]>> extras) throws IOException {
         String key = "models/" + manifest.name() + "/" + manifest.version();
         Path target = store.localPath(key);
         Path scratch = target.resolveSibling("." + manifest.version() + "-" + UUID.randomUUID() + ".part");
         ModelManifest written = ModelPackage.write(model, manifest, scratch);
+        for (Map.Entry<String, byte[]> extra : extras.apply(written).entrySet()) {
+            Files.write(scratch.resolve(extra.getKey()), extra.getValue());
+        }
         try (Stream<Path> files = Files.list(scratch)) {
             for (Path f : files.toList()) {
                 try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
@@ -57,6 +71,16 @@ public class ModelRegistry {
     }
 
     public record Published(String key, ModelManifest manifest) {
+    }
+
+    /** The package folder of {@code name} at {@code version} (null = the newest), if it exists. */
+    public synchronized java.util.Optional<Path> packageDir(String name, Integer version) throws IOException {
+        List<Integer> all = versions(name);
+        if (all.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        int v = version == null ? all.get(all.size() - 1) : version;
+        return all.contains(v) ? java.util.Optional.of(store.localPath("models/" + name + "/" + v)) : java.util.Optional.empty();
     }
 
     public List<ModelManifest> manifests() throws IOException {

@@ -1,4 +1,4 @@
-package io.medssl.pretext.shards;
+package io.medssl.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,12 @@
-package io.medssl.pretext.shards;
+package io.medssl.contracts;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
  * Train/validation assignment by patient pseudonym, so that no patient's images are on both
- * sides. Stable across runs and services: a CRC32 of the pseudonym, bucketed into 100.
+ * sides. Pretext-service splits its shards and trainer-service its labelled images with this one rule,
+ * so held-out patients stay held out everywhere. Stable across runs: a CRC32 of the pseudonym, bucketed into 100.
  */
 public final class PatientSplit {
     public static final String TRAIN = "train";

@@ -1,0 +1,30 @@
+package io.medssl.trainer.jobs;
+
+import java.util.List;
+
+/**
+ * {@code POST /api/v1/jobs}. Omitted fields take the trainer's configured defaults; the stored
+ * request has them filled in, so a job is reproducible from its record.
+ *
+ * @param type {@code pretrain} (self-supervised, on the dataset's pretext shards) or
+ *     {@code finetune} (on the dataset's labelled studies)
+ * @param tasks pretext tasks to learn (pretrain; null = every task the shards carry)
+ * @param epochs passes over the training samples; ignored when {@code steps} is given
+ * @param consistency the consistency loss (pretrain: between the two views; finetune: UDA on
+ *     unlabelled views when {@code uda} is true); null or weight 0 = off
+ * @param labelFraction share of the labelled training patients to use (finetune), e.g. 0.01, 0.1, 1
+ * @param pretrained finetune from this pretrain model ({@code name} or {@code name:version});
+ *     null or {@code none} = from scratch
+ * @param modelName name to publish under (default {@code <dataset>-ssl} / {@code <dataset>-classifier})
+ */
+public record JobRequest(String type, String dataset, List<String> tasks, Integer epochs, Integer steps, Integer batchSize,
+                         Float learningRate, Consistency consistency, Double labelFraction, Long seed, String pretrained,
+                         Boolean uda, Integer width, Integer depth, String modelName) {
+
+    public static final String PRETRAIN = "pretrain";
+    public static final String FINETUNE = "finetune";
+
+    /** {@code kind}: kl | infonce | both; {@code weight}: λ; {@code temperature}: τ. */
+    public record Consistency(String kind, Float weight, Float temperature) {
+    }
+}

@@ -1,0 +1,460 @@
+package io.medssl.trainer.jobs;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.medssl.contracts.ModelPublished;
+import io.medssl.contracts.PretextShardReady;
+import io.medssl.contracts.PretextTask;
+import io.medssl.models.DjlRuntime;
+import io.medssl.models.ModelManifest;
+import io.medssl.models.ModelPackage;
+import io.medssl.models.MultiTaskNetwork;
+import io.medssl.models.NetworkSpec;
+import io.medssl.models.Networks;
+import io.medssl.models.PretextHead;
+import io.medssl.models.StagedClassifier;
+import io.medssl.storage.BlobStore;
+import io.medssl.trainer.TrainingProgress;
+import io.medssl.trainer.config.TrainerConfig;
+import io.medssl.trainer.data.LabeledImages;
+import io.medssl.trainer.data.LabeledStudies;
+import io.medssl.trainer.data.PretextSamples;
+import io.medssl.trainer.eval.Charts;
+import io.medssl.trainer.eval.ClassificationMetrics;
+import io.medssl.trainer.finetune.FineTuning;
+import io.medssl.trainer.loss.ConsistencyLoss;
+import io.medssl.trainer.messaging.ModelEventPublisher;
+import io.medssl.trainer.registry.ModelCard;
+import io.medssl.trainer.registry.ModelRegistry;
+import io.medssl.trainer.registry.ShardCatalog;
+import io.medssl.trainer.registry.StudyCatalog;
+import io.medssl.trainer.ssl.MultiTaskPretraining;
+import io.medssl.trainer.ssl.TrainingHooks;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** Does the work of one job: loads its data, trains, evaluates, publishes the model package. */
+@ApplicationScoped
+public class JobRunner {
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+
+    /** What a finished job produced. */
+    public record Outcome(String modelName, Integer modelVersion, String metricsJson) {
+    }
+
+    /** The job service's side of a run. */
+    public interface Listener {
+        void progress(TrainingProgress progress);
+
+        boolean cancelled();
+
+        void checkpointed(int step, String key);
+    }
+
+    private final TrainerConfig config;
+    private final ShardCatalog shards;
+    private final StudyCatalog studies;
+    private final ModelRegistry registry;
+    private final BlobStore store;
+    private final ModelEventPublisher publisher;
+    private final ObjectMapper json;
+    private Device[] devices;
+
+    public JobRunner(TrainerConfig config, ShardCatalog shards, StudyCatalog studies, ModelRegistry registry, BlobStore store,
+                     ModelEventPublisher publisher, ObjectMapper json) {
+        this.config = config;
+        this.shards = shards;
+        this.studies = studies;
+        this.registry = registry;
+        this.store = store;
+        this.publisher = publisher;
+        this.json = json;
+    }
+
+    /** The request with every default filled in; IllegalArgumentException says what is wrong. */
+    public JobRequest complete(JobRequest r) {
+        if (r == null) {
+            throw new IllegalArgumentException("a job request body is required");
+        }
+        String type = r.type() == null ? null : r.type().trim().toLowerCase(Locale.ROOT);
+        if (!JobRequest.PRETRAIN.equals(type) && !JobRequest.FINETUNE.equals(type)) {
+            throw new IllegalArgumentException("type must be pretrain or finetune");
+        }
+        if (r.dataset() == null || !r.dataset().matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("dataset must be a name of letters, digits, '.', '_' or '-'");
+        }
+        var t = config.trainer();
+        boolean pretrain = JobRequest.PRETRAIN.equals(type);
+        int batch = positive(r.batchSize(), t.batchSize(), "batchSize");
+        float rate = r.learningRate() == null ? (pretrain ? t.learningRate() : t.finetune().learningRate()) : r.learningRate();
+        if (!(rate > 0) || rate > 1) {
+            throw new IllegalArgumentException("learningRate must be in (0, 1]");
+        }
+        JobRequest.Consistency c = r.consistency();
+        JobRequest.Consistency consistency;
+        if (c == null) {
+            consistency = pretrain && !"none".equals(t.consistency().kind())
+                    ? new JobRequest.Consistency(t.consistency().kind(), t.consistency().weight(), t.consistency().temperature())
+                    : new JobRequest.Consistency("none", 0f, t.consistency().temperature());
+        } else {
+            String kind = c.kind() == null ? t.consistency().kind() : c.kind();
+            float weight = c.weight() == null ? t.consistency().weight() : c.weight();
+            float temperature = c.temperature() == null ? t.consistency().temperature() : c.temperature();
+            if (!"none".equals(kind)) {
+                new ConsistencyLoss(ConsistencyLoss.Kind.parse(kind), weight, temperature);
+            }
+            consistency = new JobRequest.Consistency(kind, weight, temperature);
+        }
+        double fraction = r.labelFraction() == null ? 1.0 : r.labelFraction();
+        if (!(fraction > 0) || fraction > 1) {
+            throw new IllegalArgumentException("labelFraction must be in (0, 1]");
+        }
+        if (r.steps() != null && r.steps() < 1 || r.epochs() != null && r.epochs() < 1) {
+            throw new IllegalArgumentException("steps and epochs must be positive");
+        }
+        Integer steps = r.steps() == null && r.epochs() == null ? Integer.valueOf(pretrain ? t.steps() : t.finetune().steps()) : r.steps();
+        int width = positive(r.width(), t.width(), "width");
+        int depth = positive(r.depth(), t.depth(), "depth");
+        new NetworkSpec(t.inputSize(), width, 2, depth);
+        String name = r.modelName() != null ? r.modelName() : r.dataset() + (pretrain ? "-ssl" : "-classifier");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("modelName must be letters, digits, '.', '_' or '-'");
+        }
+        String pretrained = pretrain || r.pretrained() == null || r.pretrained().isBlank() ? "none" : r.pretrained().trim();
+        return new JobRequest(type, r.dataset(), r.tasks(), r.epochs(), steps, batch, rate, consistency, fraction,
+                r.seed() == null ? t.seed() : r.seed(), pretrained, Boolean.TRUE.equals(r.uda()), width, depth, name);
+    }
+
+    private static int positive(Integer value, int fallback, String field) {
+        int v = value == null ? fallback : value;
+        if (v < 1) {
+            throw new IllegalArgumentException(field + " must be positive");
+        }
+        return v;
+    }
+
+    public Outcome run(TrainingJob job, JobRequest request, Listener listener) throws Exception {
+        if (devices == null) {
+            devices = DjlRuntime.devices(config.trainer().devices());
+        }
+        return JobRequest.PRETRAIN.equals(request.type()) ? pretrain(job, request, listener) : finetune(request, listener);
+    }
+
+    private NetworkSpec spec(JobRequest r, int classes) {
+        return new NetworkSpec(config.trainer().inputSize(), r.width(), classes, r.depth());
+    }
+
+    private static ConsistencyLoss consistency(JobRequest r) {
+        JobRequest.Consistency c = r.consistency();
+        if (c == null || "none".equals(c.kind()) || c.weight() == null || c.weight() <= 0) {
+            return null;
+        }
+        return new ConsistencyLoss(ConsistencyLoss.Kind.parse(c.kind()), c.weight(), c.temperature());
+    }
+
+    private TrainingHooks hooks(Listener listener, String checkpointKey) {
+        return new TrainingHooks() {
+            @Override
+            public void progress(TrainingProgress p) {
+                LOG.infof("step %d/%d epoch %.2f loss %s lr %.2e %.1f img/s ETA %.0fs", p.step(), p.steps(), p.epoch(),
+                        p.losses(), p.learningRate(), p.imagesPerSecond(), p.etaSeconds());
+                listener.progress(p);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return listener.cancelled();
+            }
+
+            @Override
+            public void checkpoint(int step, Block block) throws IOException {
+                if (checkpointKey == null) {
+                    return;
+                }
+                store.put(checkpointKey, out -> block.saveParameters(new DataOutputStream(out)));
+                listener.checkpointed(step, checkpointKey);
+                LOG.infof("checkpoint at step %d: %s", step, checkpointKey);
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- pretraining
+
+    private Outcome pretrain(TrainingJob job, JobRequest r, Listener listener) throws Exception {
+        List<PretextShardReady> all = shards.shards(r.dataset());
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + r.dataset() + " has no pretext shards");
+        }
+        List<String> tasks = r.tasks() == null || r.tasks().isEmpty()
+                ? new ArrayList<>(PretextSamples.tasks(all).keySet()) : r.tasks();
+        List<PretextShardReady> trainShards = all.stream().filter(s -> !"validation".equals(s.split())).toList();
+        List<PretextShardReady> validationShards = all.stream().filter(s -> "validation".equals(s.split())).toList();
+        Map<String, PretextSamples> train = PretextSamples.load(store, trainShards, tasks);
+        Map<String, PretextSamples> validation = PretextSamples.load(store, validationShards, tasks);
+        ConsistencyLoss consistency = consistency(r);
+        List<PretextHead> heads = MultiTaskPretraining.heads(train, consistency != null);
+        PretextHead primary = heads.stream().filter(h -> h.layout() == PretextHead.Layout.IMAGE_CLASSIFICATION)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        "pretraining needs a single-image classification task (rotation or corruption) to publish a servable model"));
+        int maxSamples = train.values().stream().mapToInt(PretextSamples::count).max().orElse(0);
+        if (maxSamples < config.trainer().minSamples()) {
+            throw new IllegalArgumentException("dataset " + r.dataset() + " has " + maxSamples + " training samples, fewer than "
+                    + config.trainer().minSamples());
+        }
+        int steps = r.steps() != null ? r.steps() : (int) Math.ceil((double) r.epochs() * maxSamples / r.batchSize());
+        NetworkSpec spec = spec(r, primary.classes());
+        byte[] resume = null;
+        int startStep = 0;
+        if (job.checkpointKey != null && job.checkpointStep > 0 && store.exists(job.checkpointKey)) {
+            try (InputStream in = store.open(job.checkpointKey)) {
+                resume = in.readAllBytes();
+            }
+            startStep = job.checkpointStep;
+            LOG.infof("job %s resumes at step %d from %s", job.id, startStep, job.checkpointKey);
+        }
+        var settings = new MultiTaskPretraining.Settings(spec, steps, r.batchSize(), r.learningRate(), consistency, r.seed(),
+                config.trainer().checkpointEvery(), startStep, resume);
+        LOG.infof("pretraining %s on %s: tasks %s, %d steps of %d, consistency %s, %d train / %d validation shards",
+                r.modelName(), java.util.Arrays.toString(devices), heads.stream().map(PretextHead::task).toList(), steps,
+                r.batchSize(), consistency, trainShards.size(), validationShards.size());
+        List<double[]> curve = new ArrayList<>();
+        Map<String, List<double[]>> curves = new LinkedHashMap<>();
+        try (Model model = Model.newInstance(r.modelName(), devices[0])) {
+            TrainingHooks hooks = hooks(new Listener() {
+                @Override
+                public void progress(TrainingProgress p) {
+                    p.losses().forEach((k, v) -> curves.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {p.step(), v}));
+                    listener.progress(p);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return listener.cancelled();
+                }
+
+                @Override
+                public void checkpointed(int step, String key) {
+                    listener.checkpointed(step, key);
+                }
+            }, "trainer/jobs/" + job.id + "/checkpoint.params");
+            MultiTaskPretraining.Result result = new MultiTaskPretraining(settings).train(model, train, validation, devices, hooks);
+            MultiTaskNetwork network = (MultiTaskNetwork) model.getBlock();
+            StagedClassifier servable = Networks.classifier(network.backbone(), network.headBlock(primary.task()));
+            servable.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, spec.inputSize(), spec.inputSize()));
+            Map<String, Double> metrics = new LinkedHashMap<>(result.validation());
+            metrics.put("images_per_second", result.imagesPerSecond());
+            result.trainLosses().forEach((k, v) -> metrics.put("train_loss_" + k, (double) v));
+            Map<String, String> lineage = lineage(r, "pretext shards by patient pseudonym");
+            lineage.put("train_shards", String.valueOf(trainShards.size()));
+            lineage.put("validation_shards", String.valueOf(validationShards.size()));
+            train.forEach((task, s) -> lineage.put("train_samples_" + task, String.valueOf(s.count())));
+            Map<String, Object> hyper = hyper(r, steps);
+            hyper.put("heads", heads.stream().map(h -> h.task() + ":" + h.layout()).toList());
+            List<String> labels = labels(train.get(primary.task()).task());
+            byte[] chart = chart(curves, r.modelName() + " pretraining");
+            return publish(servable, r.modelName(), "pretrain:" + primary.task(), spec, labels, metrics, lineage, hyper,
+                    heads.stream().map(PretextHead::task).toList(), null, Map.of("training-curves.png", chart),
+                    "Self-supervised backbone; its head predicts the " + primary.task()
+                            + " pretext task, not a diagnosis. Fine-tune it before clinical use of any kind.");
+        }
+    }
+
+    private static List<String> labels(PretextTask task) {
+        if ("rotation".equals(task.name()) && task.classes() == 4) {
+            return List.of("rot0", "rot90", "rot180", "rot270");
+        }
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < task.classes(); i++) {
+            labels.add(task.name() + "-" + i);
+        }
+        return labels;
+    }
+
+    // ---------------------------------------------------------------- fine-tuning
+
+    /** A fine-tuning run's measurements, before publishing (the label-efficiency experiment uses this too). */
+    public record FineTuned(FineTuning.Result result, ClassificationMetrics metrics, LabeledImages train, LabeledImages validation) {
+    }
+
+    private Outcome finetune(JobRequest r, Listener listener) throws Exception {
+        LabeledStudies.Split split = LabeledStudies.load(store, studies.instances(r.dataset()), studies.labels(r.dataset()),
+                config.trainer().inputSize(), config.trainer().validationPercent());
+        Map<String, List<double[]>> curves = new LinkedHashMap<>();
+        try (Model model = Model.newInstance(r.modelName(), devices[0])) {
+            FineTuned tuned = finetune(model, r, split, hooks(new Listener() {
+                @Override
+                public void progress(TrainingProgress p) {
+                    p.losses().forEach((k, v) -> curves.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {p.step(), v}));
+                    listener.progress(p);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return listener.cancelled();
+                }
+
+                @Override
+                public void checkpointed(int step, String key) {
+                }
+            }, null));
+            ClassificationMetrics m = tuned.metrics();
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("accuracy", m.accuracy());
+            metrics.put("macro_auc", m.macroAuc());
+            m.perClassAuc().forEach((k, v) -> metrics.put("auc_" + k, v));
+            metrics.put("images_per_second", tuned.result().imagesPerSecond());
+            Map<String, String> lineage = lineage(r, "labelled studies by patient pseudonym");
+            lineage.put("pretrained", r.pretrained());
+            lineage.put("label_fraction", String.valueOf(r.labelFraction()));
+            lineage.put("train_images", String.valueOf(tuned.train().count()));
+            lineage.put("validation_images", String.valueOf(tuned.validation().count()));
+            Path roc = Files.createTempFile("roc", ".png");
+            byte[] rocPng;
+            try {
+                Charts.rocCurves(ClassificationMetrics.rocCurves(tuned.result().validationProbabilities(),
+                        tuned.result().validationTruth(), m.classes()), r.modelName() + " — held-out ROC", roc);
+                rocPng = Files.readAllBytes(roc);
+            } finally {
+                Files.deleteIfExists(roc);
+            }
+            Map<String, byte[]> extras = Map.of("roc.png", rocPng, "training-curves.png", chart(curves, r.modelName() + " fine-tuning"));
+            return publish((StagedClassifier) model.getBlock(), r.modelName(), "classification",
+                    spec(r, m.classes().size()), m.classes(), metrics, lineage, hyper(r, r.steps()), List.of(), m.confusion(), extras,
+                    "Research use: a classifier fine-tuned on " + tuned.train().count() + " labelled images of dataset "
+                            + r.dataset() + ". Not a medical device.");
+        }
+    }
+
+    /** Loads the backbone, fine-tunes on the requested label fraction and measures on held-out patients. */
+    public FineTuned finetune(Model model, JobRequest r, LabeledStudies.Split split, TrainingHooks hooks) throws Exception {
+        if (split.train().count() == 0 || split.validation().count() == 0) {
+            throw new IllegalArgumentException("dataset " + r.dataset() + " has " + split.train().count() + " labelled training and "
+                    + split.validation().count() + " held-out images; fine-tuning needs both (are labels assigned?)");
+        }
+        LabeledImages subset = LabeledStudies.fraction(split.train(), r.labelFraction(), r.seed());
+        int steps = r.steps() != null ? r.steps() : (int) Math.ceil((double) r.epochs() * subset.count() / r.batchSize());
+        byte[] backbone = "none".equals(r.pretrained()) ? null : backboneOf(r.pretrained());
+        ConsistencyLoss uda = r.uda() ? consistency(r) : null;
+        PretextSamples unlabeled = null;
+        if (uda != null) {
+            List<PretextShardReady> trainShards = shards.shards(r.dataset()).stream()
+                    .filter(s -> !"validation".equals(s.split())).toList();
+            String views = PretextSamples.tasks(trainShards).values().stream()
+                    .filter(t -> PretextTask.VIEWS.equals(t.kind())).map(PretextTask::name).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("uda needs consistency views in the dataset's shards"));
+            unlabeled = PretextSamples.load(store, trainShards, List.of(views)).get(views);
+        }
+        NetworkSpec spec = spec(r, split.train().classes().size());
+        var settings = new FineTuning.Settings(spec, steps, r.batchSize(), r.learningRate(), config.trainer().finetune().stageDecay(),
+                FineTuning.Settings.defaultUnfreezing(), config.trainer().finetune().freezeBatchNorm(), true, uda, r.seed(), backbone);
+        LOG.infof("fine-tuning %s from %s on %d images (%.0f%% of %d labelled training images), %d held out, %d steps",
+                r.modelName(), r.pretrained(), subset.count(), 100 * r.labelFraction(), split.train().count(),
+                split.validation().count(), steps);
+        FineTuning.Result result = new FineTuning(settings).train(model, subset, split.validation(), unlabeled, devices, hooks);
+        ClassificationMetrics metrics = ClassificationMetrics.compute(result.validationProbabilities(), result.validationTruth(),
+                split.validation().classes());
+        return new FineTuned(result, metrics, subset, split.validation());
+    }
+
+    /** The backbone parameters of a published pretrain model ({@code name} or {@code name:version}). */
+    private byte[] backboneOf(String reference) throws IOException {
+        String name = reference.contains(":") ? reference.substring(0, reference.indexOf(':')) : reference;
+        Integer version = reference.contains(":") ? Integer.valueOf(reference.substring(reference.indexOf(':') + 1)) : null;
+        Path dir = registry.packageDir(name, version)
+                .orElseThrow(() -> new IllegalArgumentException("no model " + reference + " in the registry"));
+        try (Model pretrained = ModelPackage.load(dir, Device.cpu())) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ((StagedClassifier) pretrained.getBlock()).backbone().saveParameters(new DataOutputStream(bytes));
+            return bytes.toByteArray();
+        }
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    private Map<String, String> lineage(JobRequest r, String split) {
+        Map<String, String> lineage = new LinkedHashMap<>();
+        lineage.put("dataset", r.dataset());
+        lineage.put("split", split + ", " + config.trainer().validationPercent() + " % of patients held out");
+        lineage.put("seed", String.valueOf(r.seed()));
+        return lineage;
+    }
+
+    private Map<String, Object> hyper(JobRequest r, int steps) {
+        Map<String, Object> hyper = new LinkedHashMap<>();
+        hyper.put("steps", steps);
+        hyper.put("batch_size", r.batchSize());
+        hyper.put("max_learning_rate", r.learningRate());
+        hyper.put("schedule", "one-cycle (cosine, 30 % warm-up)");
+        hyper.put("optimizer", "Adam");
+        hyper.put("consistency", r.consistency());
+        hyper.put("network", "ResNet-style, width " + r.width() + ", depth " + r.depth() + ", input " + config.trainer().inputSize());
+        if (JobRequest.FINETUNE.equals(r.type())) {
+            hyper.put("stage_learning_rate_decay", config.trainer().finetune().stageDecay());
+            hyper.put("unfreezing", "head → +stage3 at 20 % → all at 40 % of steps (pretrained only)");
+            hyper.put("frozen_batchnorm", config.trainer().finetune().freezeBatchNorm());
+            hyper.put("uda", r.uda());
+        }
+        return hyper;
+    }
+
+    private static byte[] chart(Map<String, List<double[]>> curves, String title) throws IOException {
+        Path png = Files.createTempFile("curves", ".png");
+        try {
+            Charts.trainingCurves(curves, title, png);
+            return Files.readAllBytes(png);
+        } finally {
+            Files.deleteIfExists(png);
+        }
+    }
+
+    private Outcome publish(StagedClassifier block, String name, String task, NetworkSpec spec, List<String> labels,
+                            Map<String, Double> metrics, Map<String, String> lineage, Map<String, Object> hyper,
+                            List<String> pretextTasks, int[][] confusion, Map<String, byte[]> files, String intendedUse)
+            throws Exception {
+        int version = registry.nextVersion(name);
+        Map<String, String> framework = new LinkedHashMap<>();
+        framework.put("djl", Engine.getDjlVersion());
+        framework.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        framework.put("devices", java.util.Arrays.toString(devices));
+        framework.put("java", System.getProperty("java.version"));
+        String created = Instant.now().toString();
+        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, name, version, task, spec, labels, null, null,
+                metrics, lineage, framework, created);
+        try (Model model = Model.newInstance(name, devices[0])) {
+            model.setBlock(block);
+            ModelRegistry.Published published = registry.publish(model, manifest, written -> {
+                ModelCard card = new ModelCard(name, version, task, intendedUse, labels, lineage, pretextTasks, hyper, metrics,
+                        confusion, framework, written.sha256(), created);
+                Map<String, byte[]> extras = new LinkedHashMap<>(files);
+                try {
+                    extras.put("model-card.json", json.writerWithDefaultPrettyPrinter().writeValueAsBytes(card));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                extras.put("model-card.md", card.markdown().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return extras;
+            });
+            publisher.publish(new ModelPublished(ModelPublished.SCHEMA_VERSION, name, version, published.key(),
+                    published.manifest().sha256(), labels, metrics, lineage));
+            LOG.infof("published %s v%d at %s: %s", name, version, published.key(), metrics);
+            return new Outcome(name, version, json.writeValueAsString(metrics));
+        }
+    }
+}
