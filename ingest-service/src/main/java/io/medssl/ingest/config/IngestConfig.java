@@ -15,6 +15,8 @@ public interface IngestConfig {
 
     Results results();
 
+    Labels labels();
+
     /** Dataset that instances belong to when no AE mapping says otherwise. */
     @WithDefault("default")
     String dataset();
@@ -48,6 +50,13 @@ public interface IngestConfig {
 
         @WithDefault("104")
         int port();
+    }
+
+    /** Labels sent for ingested studies ({@code POST /api/v1/datasets/{dataset}/labels}). */
+    interface Labels {
+        /** Most rows one request may carry; a larger file is refused with 413 (split it). */
+        @WithDefault("10000")
+        int maxRows();
     }
 
     interface Pseudonym {

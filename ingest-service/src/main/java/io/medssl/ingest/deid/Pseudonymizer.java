@@ -38,6 +38,14 @@ public class Pseudonymizer {
         return "2.25." + new BigInteger(1, Arrays.copyOf(digest, 16));
     }
 
+    /**
+     * An accession-number pseudonym such as {@code A-3f2a...}. Labels sent by accession number
+     * are matched through it, so the index never needs the accession number itself.
+     */
+    public String accession(String accessionNumber) {
+        return "A-" + hex(hmac("accession", accessionNumber), 12);
+    }
+
     /** A patient pseudonym such as {@code P-3f2a...}. */
     public String patient(String patientId, String issuer) {
         return "P-" + hex(hmac("patient", issuer + "|" + patientId), 12);

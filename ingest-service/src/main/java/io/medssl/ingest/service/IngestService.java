@@ -91,7 +91,8 @@ public class IngestService {
                     pixelKey != null,
                     undecodable,
                     Instant.now());
-            index.record(event);
+            String accession = object.accessionNumber();
+            index.record(event, accession.isEmpty() ? null : pseudonyms.accession(accession));
             publisher.publish(event);
             LOG.infof("ingested %s %s %dx%dx%d from %s%s", event.modality(), instanceId, event.rows(), event.columns(),
                     frames, callingAeTitle, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");

@@ -261,6 +261,9 @@ public class JobRunner {
             Map<String, Double> metrics = new LinkedHashMap<>(result.validation());
             metrics.put("images_per_second", result.imagesPerSecond());
             result.trainLosses().forEach((k, v) -> metrics.put("train_loss_" + k, (double) v));
+            if (startStep > 0) {
+                metrics.put("resumed_from_step", (double) startStep);
+            }
             Map<String, String> lineage = lineage(r, "pretext shards by patient pseudonym");
             lineage.put("train_shards", String.valueOf(trainShards.size()));
             lineage.put("validation_shards", String.valueOf(validationShards.size()));

@@ -49,6 +49,14 @@ public class JobService {
     void start(@Observes StartupEvent event) {
         DjlRuntime.configure(config.trainer().offline(), config.trainer().threads());
         worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "training-worker"));
+        resumeUnfinished();
+    }
+
+    /**
+     * Queues every job the database says is queued or running: after a restart, those are jobs the
+     * previous process accepted and did not finish. A running one continues from its checkpoint.
+     */
+    public void resumeUnfinished() {
         List<TrainingJob> unfinished = QuarkusTransaction.requiringNew().call(TrainingJob::unfinished);
         for (TrainingJob job : unfinished) {
             LOG.infof("resuming job %s (%s of %s, %s, checkpoint at step %d)", job.id, job.type, job.dataset, job.state,
@@ -119,7 +127,13 @@ public class JobService {
             return Multi.createFrom().item(JobEvent.state(job));
         }
         BroadcastProcessor<JobEvent> stream = streams.computeIfAbsent(id, k -> BroadcastProcessor.create());
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(JobEvent.state(job)), stream);
+        // The job may have finished between the lookup and the subscription; then nobody would complete the stream.
+        TrainingJob now = find(id).orElseThrow();
+        if (now.state.finished()) {
+            streams.remove(id, stream);
+            return Multi.createFrom().item(JobEvent.state(now));
+        }
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(JobEvent.state(now)), stream);
     }
 
     private void enqueue(String id) {

@@ -7,6 +7,7 @@ import io.medssl.trainer.jobs.JobRequest;
 import io.medssl.trainer.jobs.JobService;
 import io.medssl.trainer.jobs.JobView;
 import io.medssl.trainer.jobs.TrainingJob;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -76,6 +77,7 @@ public class JobResource {
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
     public Multi<JobEvent> events(@PathParam("id") String id) {
         if (jobs.find(id).isEmpty()) {
             throw new jakarta.ws.rs.NotFoundException("no job " + id);
