@@ -84,7 +84,7 @@ class JobsTest {
         int band = 6 + r.nextInt(6);
         int cy = 20 + r.nextInt(28);
         int cx = 20 + r.nextInt(28);
-        int radius = 4 + r.nextInt(4);
+        int radius = 5 + r.nextInt(4);
         for (int y = 0; y < S; y++) {
             for (int x = 0; x < S; x++) {
                 float v = 0.25f + 0.2f * r.nextFloat();
@@ -92,7 +92,7 @@ class JobsTest {
                     v += 0.4f;
                 }
                 if (finding && (y - cy) * (y - cy) + (x - cx) * (x - cx) < radius * radius) {
-                    v += 0.3f;
+                    v += 0.45f;
                 }
                 p[y * S + x] = Math.min(1f, v);
             }
@@ -204,7 +204,7 @@ class JobsTest {
 
         // Fine-tune from the pretrained backbone; watch it over server-sent events.
         String finetune = given().contentType(ContentType.JSON)
-                .body(Map.of("type", "finetune", "dataset", DATASET, "steps", 60, "batchSize", 16,
+                .body(Map.of("type", "finetune", "dataset", DATASET, "steps", 100, "batchSize", 16,
                         "pretrained", DATASET + "-ssl", "labelFraction", 1.0))
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
         List<String> events = sse("/api/v1/jobs/" + finetune + "/events");
@@ -273,10 +273,33 @@ class JobsTest {
 
     @Test
     @Order(3)
+    void labelEfficiencyExperimentWritesTableAndPlot() {
+        given().get("/api/v1/datasets/" + DATASET).then().statusCode(200)
+                .body("shards", equalTo(STUDIES)).body("instances", equalTo(STUDIES)).body("labelledStudies", equalTo(STUDIES))
+                .body("labels.finding", equalTo(STUDIES / 2));
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("type", "experiment", "dataset", DATASET, "steps", 20, "finetuneSteps", 30, "batchSize", 16,
+                        "labelFractions", List.of(0.1, 1.0)))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        JsonPath done = awaitFinished(id);
+        assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
+        List<Map<String, Object>> runs = done.getList("metrics.runs");
+        assertThat(runs).hasSize(6);
+        assertThat(runs).extracting(r -> r.get("method")).containsOnly("scratch", "ssl-pretext", "ssl-consistency");
+        // 10 % of the training patients, at least one per class, the same patients for every method
+        assertThat(runs).filteredOn(r -> Math.abs(((Number) r.get("label_fraction")).doubleValue() - 0.1) < 1e-6)
+                .extracting(r -> r.get("train_images")).containsOnly(runs.get(0).get("train_images"));
+        assertThat(storageRoot.resolve("experiments/" + id + "/label-efficiency.png")).exists();
+        assertThat(storageRoot.resolve("experiments/" + id + "/label-efficiency.md")).content()
+                .contains("| scratch | none |").contains("ssl-consistency").contains("10 % labels");
+    }
+
+    @Test
+    @Order(4)
     void badRequestsGetProblemBodies() {
         given().contentType(ContentType.JSON).body(Map.of("type", "bogus", "dataset", DATASET))
                 .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json")
-                .body("detail", org.hamcrest.Matchers.containsString("pretrain or finetune"));
+                .body("detail", org.hamcrest.Matchers.containsString("pretrain, finetune or experiment"));
         given().contentType(ContentType.JSON).body(Map.of("type", "finetune", "dataset", DATASET, "labelFraction", 2))
                 .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body(Map.of("type", "pretrain", "dataset", "../etc"))

@@ -103,8 +103,12 @@ public interface TrainerConfig {
         @WithDefault("0.5")
         float stageDecay();
 
-        /** Keep BatchNorm statistics of a pretrained backbone as they are. */
-        @WithDefault("true")
+        /**
+         * Keep BatchNorm in inference mode in every stage, trainable or not. Frozen stages always
+         * keep theirs; off by default because on the phantom and synthetic data here it cost
+         * 0.2 AUC (0.74 vs 0.94 held-out in JobsTest's fine-tune).
+         */
+        @WithDefault("false")
         boolean freezeBatchNorm();
     }
 }

@@ -2,6 +2,7 @@ package io.medssl.trainer.finetune;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -87,6 +88,8 @@ public final class FineTuning {
             throw new IllegalArgumentException("no labelled training images");
         }
         int size = settings.spec().inputSize();
+        // Initial weights from the run's seed: the same request trains the same model.
+        Engine.getInstance().setRandomSeed((int) settings.seed());
         StagedClassifier classifier = Networks.classifier(settings.spec());
         model.setBlock(classifier);
         boolean pretrained = settings.pretrainedBackbone() != null;

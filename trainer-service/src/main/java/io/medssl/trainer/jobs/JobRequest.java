@@ -16,13 +16,26 @@ import java.util.List;
  * @param pretrained finetune from this pretrain model ({@code name} or {@code name:version});
  *     null or {@code none} = from scratch
  * @param modelName name to publish under (default {@code <dataset>-ssl} / {@code <dataset>-classifier})
+ * @param labelFractions experiment: the label fractions to compare at (default 0.01, 0.1, 1)
+ * @param finetuneSteps experiment: steps of each fine-tuning run ({@code steps} are the pretraining's)
  */
 public record JobRequest(String type, String dataset, List<String> tasks, Integer epochs, Integer steps, Integer batchSize,
                          Float learningRate, Consistency consistency, Double labelFraction, Long seed, String pretrained,
-                         Boolean uda, Integer width, Integer depth, String modelName) {
+                         Boolean uda, Integer width, Integer depth, String modelName, List<Double> labelFractions,
+                         Integer finetuneSteps) {
 
     public static final String PRETRAIN = "pretrain";
     public static final String FINETUNE = "finetune";
+    /**
+     * The label-efficiency experiment: SSL pretraining with and without the consistency term,
+     * then fine-tuning from scratch and from each pretrained backbone at every label fraction, on
+     * the same patient splits; writes a table and a plot.
+     */
+    public static final String EXPERIMENT = "experiment";
+
+    public static JobRequest of(String type, String dataset) {
+        return new JobRequest(type, dataset, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
 
     /** {@code kind}: kl | infonce | both; {@code weight}: λ; {@code temperature}: τ. */
     public record Consistency(String kind, Float weight, Float temperature) {

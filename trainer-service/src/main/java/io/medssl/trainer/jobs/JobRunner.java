@@ -94,14 +94,15 @@ public class JobRunner {
             throw new IllegalArgumentException("a job request body is required");
         }
         String type = r.type() == null ? null : r.type().trim().toLowerCase(Locale.ROOT);
-        if (!JobRequest.PRETRAIN.equals(type) && !JobRequest.FINETUNE.equals(type)) {
-            throw new IllegalArgumentException("type must be pretrain or finetune");
+        if (!JobRequest.PRETRAIN.equals(type) && !JobRequest.FINETUNE.equals(type) && !JobRequest.EXPERIMENT.equals(type)) {
+            throw new IllegalArgumentException("type must be pretrain, finetune or experiment");
         }
         if (r.dataset() == null || !r.dataset().matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("dataset must be a name of letters, digits, '.', '_' or '-'");
         }
         var t = config.trainer();
-        boolean pretrain = JobRequest.PRETRAIN.equals(type);
+        boolean experiment = JobRequest.EXPERIMENT.equals(type);
+        boolean pretrain = JobRequest.PRETRAIN.equals(type) || experiment;
         int batch = positive(r.batchSize(), t.batchSize(), "batchSize");
         float rate = r.learningRate() == null ? (pretrain ? t.learningRate() : t.finetune().learningRate()) : r.learningRate();
         if (!(rate > 0) || rate > 1) {
@@ -138,8 +139,23 @@ public class JobRunner {
             throw new IllegalArgumentException("modelName must be letters, digits, '.', '_' or '-'");
         }
         String pretrained = pretrain || r.pretrained() == null || r.pretrained().isBlank() ? "none" : r.pretrained().trim();
+        List<Double> fractions = null;
+        Integer finetuneSteps = null;
+        if (experiment) {
+            fractions = r.labelFractions() == null || r.labelFractions().isEmpty() ? List.of(0.01, 0.1, 1.0) : r.labelFractions();
+            for (double f : fractions) {
+                if (!(f > 0) || f > 1) {
+                    throw new IllegalArgumentException("labelFractions must be in (0, 1]");
+                }
+            }
+            finetuneSteps = positive(r.finetuneSteps(), t.finetune().steps(), "finetuneSteps");
+            if ("none".equals(consistency.kind()) || consistency.weight() <= 0) {
+                throw new IllegalArgumentException("the experiment compares SSL with and without a consistency term: give it one");
+            }
+        }
         return new JobRequest(type, r.dataset(), r.tasks(), r.epochs(), steps, batch, rate, consistency, fraction,
-                r.seed() == null ? t.seed() : r.seed(), pretrained, Boolean.TRUE.equals(r.uda()), width, depth, name);
+                r.seed() == null ? t.seed() : r.seed(), pretrained, Boolean.TRUE.equals(r.uda()), width, depth, name, fractions,
+                finetuneSteps);
     }
 
     private static int positive(Integer value, int fallback, String field) {
@@ -154,7 +170,123 @@ public class JobRunner {
         if (devices == null) {
             devices = DjlRuntime.devices(config.trainer().devices());
         }
-        return JobRequest.PRETRAIN.equals(request.type()) ? pretrain(job, request, listener) : finetune(request, listener);
+        return switch (request.type()) {
+            case JobRequest.PRETRAIN -> pretrain(job, request, listener);
+            case JobRequest.FINETUNE -> finetune(request, listener);
+            default -> experiment(job, request, listener);
+        };
+    }
+
+    // ---------------------------------------------------------------- label-efficiency experiment
+
+    /**
+     * Pretrains twice (pretext losses with and without the consistency term), then fine-tunes from
+     * scratch and from each backbone at every label fraction, on the same patient split and seed.
+     * The fine-tuned models are measured, not published; the table, JSON and plot go to
+     * {@code experiments/<job>/}.
+     */
+    private Outcome experiment(TrainingJob job, JobRequest r, Listener listener) throws Exception {
+        long started = System.nanoTime();
+        Map<String, String> backbones = new LinkedHashMap<>();
+        backbones.put("scratch", "none");
+        String[][] variants = {{"ssl-pretext", "none"}, {"ssl-consistency", r.consistency().kind()}};
+        for (String[] variant : variants) {
+            JobRequest pre = new JobRequest(JobRequest.PRETRAIN, r.dataset(), r.tasks(), r.epochs(), r.steps(), r.batchSize(),
+                    r.learningRate(), "none".equals(variant[1]) ? new JobRequest.Consistency("none", 0f, r.consistency().temperature())
+                    : r.consistency(), null, r.seed(), "none", false, r.width(), r.depth(), r.dataset() + "-" + variant[0], null, null);
+            LOG.infof("experiment %s: pretraining %s", job.id, pre.modelName());
+            TrainingJob scratchJob = new TrainingJob();
+            scratchJob.id = job.id + "-" + variant[0];
+            Outcome outcome = pretrain(scratchJob, pre, listener);
+            backbones.put(variant[0], outcome.modelName() + ":" + outcome.modelVersion());
+        }
+        LabeledStudies.Split split = LabeledStudies.load(store, studies.instances(r.dataset()), studies.labels(r.dataset()),
+                config.trainer().inputSize(), config.trainer().validationPercent());
+        Map<String, Map<Double, Double>> auc = new LinkedHashMap<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (double fraction : r.labelFractions()) {
+            for (Map.Entry<String, String> backbone : backbones.entrySet()) {
+                JobRequest tune = new JobRequest(JobRequest.FINETUNE, r.dataset(), null, null, r.finetuneSteps(), r.batchSize(),
+                        config.trainer().finetune().learningRate(), new JobRequest.Consistency("none", 0f, 1f), fraction, r.seed(),
+                        backbone.getValue(), false, r.width(), r.depth(), r.dataset() + "-" + backbone.getKey(), null, null);
+                try (Model model = Model.newInstance(tune.modelName(), devices[0])) {
+                    FineTuned tuned = finetune(model, tune, split, hooks(listener, null));
+                    auc.computeIfAbsent(backbone.getKey(), k -> new LinkedHashMap<>()).put(fraction, tuned.metrics().macroAuc());
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("method", backbone.getKey());
+                    row.put("backbone", backbone.getValue());
+                    row.put("label_fraction", fraction);
+                    row.put("train_images", tuned.train().count());
+                    row.put("validation_images", tuned.validation().count());
+                    row.put("macro_auc", tuned.metrics().macroAuc());
+                    row.put("accuracy", tuned.metrics().accuracy());
+                    row.put("per_class_auc", tuned.metrics().perClassAuc());
+                    rows.add(row);
+                    LOG.infof("experiment %s: %s at %.0f%% labels (%d images): macro AUC %.3f, accuracy %.3f", job.id,
+                            backbone.getKey(), 100 * fraction, tuned.train().count(), tuned.metrics().macroAuc(),
+                            tuned.metrics().accuracy());
+                }
+            }
+        }
+        String prefix = "experiments/" + job.id + "/";
+        Path png = Files.createTempFile("label-efficiency", ".png");
+        try {
+            Charts.labelEfficiency(auc, "Label efficiency on " + r.dataset() + " (macro AUC, held-out patients)", png);
+            byte[] bytes = Files.readAllBytes(png);
+            store.put(prefix + "label-efficiency.png", out -> out.write(bytes));
+        } finally {
+            Files.deleteIfExists(png);
+        }
+        String markdown = experimentTable(r, split, auc, backbones, (System.nanoTime() - started) / 1e9);
+        store.put(prefix + "label-efficiency.md", out -> out.write(markdown.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("dataset", r.dataset());
+        report.put("train_images", split.train().count());
+        report.put("validation_images", split.validation().count());
+        report.put("backbones", backbones);
+        report.put("runs", rows);
+        report.put("report", prefix + "label-efficiency.md");
+        report.put("plot", prefix + "label-efficiency.png");
+        byte[] reportJson = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(report);
+        store.put(prefix + "label-efficiency.json", out -> out.write(reportJson));
+        LOG.infof("experiment %s done:%n%s", job.id, markdown);
+        return new Outcome(null, null, json.writeValueAsString(report));
+    }
+
+    private String experimentTable(JobRequest r, LabeledStudies.Split split, Map<String, Map<Double, Double>> auc,
+                                   Map<String, String> backbones, double seconds) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Label efficiency: ").append(r.dataset()).append("\n\n");
+        md.append(String.format(Locale.ROOT, "Macro AUC on %d held-out images (%d %% of patients, split by pseudonym); "
+                        + "fine-tuning pool %d labelled images; seed %d; pretraining %d steps, fine-tuning %d steps, batch %d; "
+                        + "consistency %s (λ %.2f, τ %.2f); %.0f s in all.%n%n",
+                split.validation().count(), config.trainer().validationPercent(), split.train().count(), r.seed(), r.steps(),
+                r.finetuneSteps(), r.batchSize(), r.consistency().kind(), r.consistency().weight(), r.consistency().temperature(),
+                seconds));
+        md.append("| method | backbone |");
+        r.labelFractions().forEach(f -> md.append(String.format(Locale.ROOT, " %s %% labels |", pct(f))));
+        md.append("\n|---|---|");
+        r.labelFractions().forEach(f -> md.append("---:|"));
+        md.append("\n");
+        auc.forEach((method, byFraction) -> {
+            md.append("| ").append(method).append(" | ").append(backbones.get(method)).append(" |");
+            r.labelFractions().forEach(f -> md.append(String.format(Locale.ROOT, " %.3f |", byFraction.getOrDefault(f, Double.NaN))));
+            md.append("\n");
+        });
+        Map<Double, Double> scratch = auc.get("scratch");
+        Map<Double, Double> best = auc.get("ssl-consistency");
+        if (scratch != null && best != null) {
+            md.append("\nSSL + consistency − scratch (AUC points):");
+            r.labelFractions().forEach(f -> md.append(String.format(Locale.ROOT, " %s %%: %+.1f;", pct(f),
+                    100 * (best.getOrDefault(f, Double.NaN) - scratch.getOrDefault(f, Double.NaN)))));
+            md.append("\n");
+        }
+        return md.toString();
+    }
+
+    private static String pct(double fraction) {
+        double p = 100 * fraction;
+        return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
     }
 
     private NetworkSpec spec(JobRequest r, int classes) {

@@ -75,8 +75,7 @@ public class TrainingScheduler {
                 return;
             }
             submittedShardCount.put(dataset, shards.size());
-            TrainingJob job = jobs.submit(new JobRequest(JobRequest.PRETRAIN, dataset, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null));
+            TrainingJob job = jobs.submit(JobRequest.of(JobRequest.PRETRAIN, dataset));
             LOG.infof("dataset %s: %d shards, submitted pretrain job %s", dataset, shards.size(), job.id);
         } catch (Exception e) {
             LOG.errorf(e, "could not submit the pretrain job of dataset %s", dataset);

@@ -2,6 +2,7 @@ package io.medssl.trainer.ssl;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -91,6 +92,8 @@ public final class MultiTaskPretraining {
         if (heads.isEmpty()) {
             throw new IllegalArgumentException("the shards carry no pretext task this trainer can learn");
         }
+        // Initial weights from the run's seed: the same request trains the same model.
+        Engine.getInstance().setRandomSeed((int) settings.seed());
         MultiTaskNetwork network = Networks.multiTask(settings.spec(), heads);
         model.setBlock(network);
         Shape[] shapes = inputShapes(heads, train, 2);
@@ -146,12 +149,30 @@ public final class MultiTaskPretraining {
                 }
             }
             double rate = (settings.steps() - firstStep) * (double) imagesPerStep / ((System.nanoTime() - started) / 1e9);
+            recalibrateBatchNorm(trainer, heads, train, devices[0]);
             return new Result(Map.copyOf(smoothed), validate(trainer, heads, validation.isEmpty() ? train : validation, devices[0]),
                     rate, settings.steps());
         }
     }
 
     private record Batch(NDList inputs, List<NDArray> targets) {
+    }
+
+    /** Forward passes in training mode without gradients: enough for BatchNorm's running averages (momentum 0.9) to settle. */
+    static final int RECALIBRATION_BATCHES = 40;
+
+    /**
+     * Re-estimates BatchNorm running statistics at the final weights. During training they trail
+     * the weights (and with few steps still remember their initial 0/1); fine-tuning keeps frozen
+     * stages in inference mode, where exactly these statistics are used.
+     */
+    private void recalibrateBatchNorm(Trainer trainer, List<PretextHead> heads, Map<String, PretextSamples> data, Device device) {
+        for (int i = 0; i < RECALIBRATION_BATCHES; i++) {
+            SplittableRandom random = new SplittableRandom(settings.seed() * 31L + i);
+            try (NDManager manager = trainer.getManager().newSubManager(device)) {
+                trainer.forward(sample(manager, heads, data, settings.batchSize(), random).inputs());
+            }
+        }
     }
 
     /** One batch per head: rows drawn at random (with replacement) from the head's samples. */
