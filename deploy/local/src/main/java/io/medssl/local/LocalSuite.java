@@ -34,20 +34,27 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     private final SuiteOptions options;
+    private final Map<String, List<String>> extraSettings;
     private final EmbeddedKafkaBroker broker;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private LocalSuite(SuiteOptions options, EmbeddedKafkaBroker broker) {
+    private LocalSuite(SuiteOptions options, Map<String, List<String>> extraSettings, EmbeddedKafkaBroker broker) {
         this.options = options;
+        this.extraSettings = extraSettings;
         this.broker = broker;
     }
 
     public static LocalSuite start(SuiteOptions options) throws IOException {
+        return start(options, Map.of());
+    }
+
+    /** Starts the suite with extra system properties per service (e.g. {@code trainer-service → -D…}). */
+    public static LocalSuite start(SuiteOptions options, Map<String, List<String>> extraSettings) throws IOException {
         Files.createDirectories(options.dataDir().resolve("logs"));
         say("starting Kafka broker (KRaft, in-process) on 127.0.0.1:%d", options.kafkaPort());
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), false, options.kafkaPort());
-        LocalSuite suite = new LocalSuite(options, broker);
+        LocalSuite suite = new LocalSuite(options, extraSettings, broker);
         try {
             suite.launchPacs();
             for (Service service : suite.services()) {
@@ -68,8 +75,11 @@ public final class LocalSuite implements AutoCloseable {
                         "-Dmedssl.results.enabled=true", "-Dmedssl.results.ae-title=" + SuiteOptions.PACS_AE_TITLE,
                         "-Dmedssl.results.port=" + options.pacsPort())),
                 new Service("pretext-service", options.pretextPort(), "384m", List.of()),
-                new Service("trainer-service", options.trainerPort(), "512m", List.of(
-                        "-Dmedssl.trainer.steps=" + options.trainingSteps())),
+                new Service("trainer-service", options.trainerPort(), "1536m", List.of(
+                        "-Dmedssl.trainer.steps=" + options.trainingSteps(),
+                        // The jobs database lives with the suite's data, not in the working directory.
+                        "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + options.dataDir().resolve("trainer-db").toAbsolutePath()
+                                + "/jobs;DB_CLOSE_ON_EXIT=FALSE")),
                 new Service("inference-service", options.inferencePort(), "384m", List.of(
                         "-Dmedssl.routes[0].dataset=default", "-Dmedssl.routes[0].model=" + SuiteOptions.DEMO_MODEL)));
     }
@@ -90,6 +100,7 @@ public final class LocalSuite implements AutoCloseable {
                 "-Dmedssl.storage.root=" + options.dataDir().resolve("storage").toAbsolutePath(),
                 "-Dai.djl.offline=true"));
         cmd.addAll(service.settings());
+        cmd.addAll(extraSettings.getOrDefault(service.name(), List.of()));
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -185,11 +196,7 @@ public final class LocalSuite implements AutoCloseable {
                         return event;
                     }
                 }
-                for (var entry : processes.entrySet()) {
-                    if (!entry.getValue().isAlive()) {
-                        throw new IOException(entry.getKey() + " died; see " + options.dataDir().resolve("logs"));
-                    }
-                }
+                checkAlive();
             }
         }
         throw new IOException("no model was published within " + timeout);
@@ -227,6 +234,23 @@ public final class LocalSuite implements AutoCloseable {
                 + dataset + "/shards/" + richest.path("shardId").asText() + "/preview.png")).GET().build();
         HttpResponse<Path> png = http.send(request, HttpResponse.BodyHandlers.ofFile(target));
         return png.statusCode() == 200 ? Optional.of(target) : Optional.empty();
+    }
+
+    /** POSTs a body to a service; returns (status, body). */
+    public HttpResponse<String> post(int port, String path, String contentType, HttpRequest.BodyPublisher body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(options.url(port) + path))
+                .header("Content-Type", contentType).timeout(Duration.ofMinutes(2)).POST(body).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Throws if a service process died (long waits check this so they fail fast). */
+    public void checkAlive() throws IOException {
+        for (var entry : processes.entrySet()) {
+            if (!entry.getValue().isAlive()) {
+                throw new IOException(entry.getKey() + " died; see " + options.dataDir().resolve("logs"));
+            }
+        }
     }
 
     public HttpResponse<String> get(int port, String path) throws InterruptedException {

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 /**
  * {@code ./medssl demo}: the whole chain once on sample data, exit 0 only if a prediction came back.
  * {@code ./medssl up}: the same suite, kept running for manual use until Ctrl-C.
+ * {@code ./medssl experiment}: the label-efficiency experiment ({@link LabelEfficiencyRun}).
  */
 public final class MedsslLauncher {
     private MedsslLauncher() {
@@ -25,8 +26,9 @@ public final class MedsslLauncher {
         int code = switch (command) {
             case "demo" -> demo(repo, args.length > 1 ? Path.of(args[1]) : defaultSamples(repo));
             case "up" -> up(repo);
+            case "experiment" -> LabelEfficiencyRun.run(repo, args.length > 1 ? args[1] : "900");
             default -> {
-                System.err.println("usage: medssl demo [samples-dir] | up | test");
+                System.err.println("usage: medssl demo [samples-dir] | up | experiment [studies | medmnist.npz] | test");
                 yield 2;
             }
         };
@@ -117,7 +119,7 @@ public final class MedsslLauncher {
                 o.aeTitle(), o.dicomPort(), o.aeTitle(), o.dicomPort());
         LocalSuite.say("  ingest         %s/api/v1/instances", o.url(o.ingestPort()));
         LocalSuite.say("  pretext        %s/q/health", o.url(o.pretextPort()));
-        LocalSuite.say("  trainer        %s/api/v1/models   %s/api/v1/training", o.url(o.trainerPort()), o.url(o.trainerPort()));
+        LocalSuite.say("  trainer        %s/api/v1/models   %s/api/v1/jobs", o.url(o.trainerPort()), o.url(o.trainerPort()));
         LocalSuite.say("  inference      curl -H 'Content-Type: application/dicom' --data-binary @file.dcm %s/api/v1/predict",
                 o.url(o.inferencePort()));
         LocalSuite.say("  Kafka          %s", suite.bootstrapServers());

@@ -13,7 +13,7 @@ public record SuiteOptions(Path repo, Path dataDir, String aeTitle, int dicomPor
     /** The demo PACS (dcmtk's storescp) that receives the models' results as DICOM SR. */
     public static final String PACS_AE_TITLE = "PACS";
     /** The model the demo routes every ingested image of the default dataset to. */
-    public static final String DEMO_MODEL = "default-rotation";
+    public static final String DEMO_MODEL = "default-ssl";
 
     public static SuiteOptions fromEnvironment(Path repo, Path dataDir) {
         return new SuiteOptions(repo, dataDir,

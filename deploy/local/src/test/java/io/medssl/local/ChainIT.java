@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.contracts.ModelPublished;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ class ChainIT {
     static final Path REPO = Path.of(System.getProperty("test.repo.dir", "../..")).toAbsolutePath().normalize();
     static final Path SAMPLES = Path.of(System.getProperty("test.samples.dir", REPO.resolve("../shared/dicom-samples").toString()));
     static final ObjectMapper JSON = new ObjectMapper();
+    /** SOP Instance UID and StudyInstanceUID of the CT sample (CT-JPEGLosslessSV1.dcm). */
+    static final String CT_INSTANCE = "1.2.826.0.1.3680043.2.307.62.48865.356531.1.534.1.5";
+    static final String CT_STUDY = "1.2.826.0.1.3680043.2.307.62.48865.356531.1";
 
     @TempDir
     Path data;
@@ -50,9 +54,10 @@ class ChainIT {
                     assertThat(l).contains("no_preamble_dicm_in_data"));
 
             ModelPublished model = suite.awaitModel(Duration.ofMinutes(8), m -> true);
-            assertThat(model.name()).isEqualTo("default-rotation");
-            assertThat(model.labels()).hasSize(4);
-            assertThat(Integer.parseInt(model.lineage().get("train_samples"))).isPositive();
+            assertThat(model.name()).isEqualTo(SuiteOptions.DEMO_MODEL);
+            assertThat(model.labels()).containsExactly("rot0", "rot90", "rot180", "rot270");
+            assertThat(Integer.parseInt(model.lineage().get("train_shards"))).isPositive();
+            assertThat(data.resolve("storage").resolve(model.key()).resolve("model-card.md")).isRegularFile();
             assertThat(data.resolve("storage").resolve(model.key()).resolve("model.json")).isRegularFile();
 
             HttpResponse<String> prediction = null;
@@ -81,6 +86,21 @@ class ChainIT {
             assertThat(JSON.readValue(instances.body(), List.class)).hasSize(12);
             assertThat(suite.alive()).allSatisfy((name, alive) -> assertThat(alive).as(name).isTrue());
 
+            // Labels posted to ingest by original StudyInstanceUID reach the trainer under the study's pseudonym.
+            HttpResponse<String> labels = suite.post(options.ingestPort(), "/api/v1/datasets/default/labels", "text/csv",
+                    HttpRequest.BodyPublishers.ofString("StudyInstanceUID,label\n" + CT_STUDY + ",nodule\n1.2.3.4.5,normal\n"));
+            assertThat(labels.statusCode()).as(labels.body()).isEqualTo(200);
+            assertThat(JSON.readTree(labels.body()).path("assigned").asInt()).isEqualTo(1);
+            assertThat(JSON.readTree(labels.body()).path("unknown").size()).isEqualTo(1);
+            long labelDeadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            int labelled = 0;
+            while (labelled == 0 && System.nanoTime() < labelDeadline) {
+                HttpResponse<String> summary = suite.get(options.trainerPort(), "/api/v1/datasets/default");
+                labelled = summary == null ? 0 : JSON.readTree(summary.body()).path("labelledStudies").asInt();
+                Thread.sleep(300);
+            }
+            assertThat(labelled).as("labelled studies the trainer knows").isEqualTo(1);
+
             // With the model loaded, a newly ingested CT is routed to it and the result comes back to the
             // PACS as a DICOM SR in the original (re-identified) study.
             suite.storeWithStorescu(List.of(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm")));
@@ -88,12 +108,12 @@ class ChainIT {
             Process dump = new ProcessBuilder("dcmdump", "+P", "0020,000d", "+P", "0008,1155", "+P", "0040,a160", sr.toString())
                     .redirectErrorStream(true).start();
             String srDump = new String(dump.getInputStream().readAllBytes());
-            assertThat(srDump).contains("1.2.826.0.1.3680043.2.307.62.48865.356531.1.534.1.5").contains(model.name());
+            assertThat(srDump).contains(CT_INSTANCE).contains(CT_STUDY).contains(model.name());
 
             // No PHI left ingest: the events and logs of the other services never name a sample's patient.
             for (String service : List.of("pretext-service", "trainer-service", "inference-service")) {
                 String log = Files.readString(data.resolve("logs").resolve(service + ".log"));
-                assertThat(log).doesNotContain("1.2.826.0.1.3680043.2.307.62.48865.356531.1.534.1.5");
+                assertThat(log).doesNotContain(CT_INSTANCE).doesNotContain(CT_STUDY);
             }
         }
     }

@@ -99,7 +99,7 @@ public final class LabeledStudies {
         }
     }
 
-    /** Collects images; public so other sources (MedMNIST, tests) build LabeledImages the same way. */
+    /** Collects images; public so other sources (tests, benchmarks) build LabeledImages the same way. */
     public static final class Builder {
         private final int size;
         private final List<float[]> images = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.medssl.trainer.data;
+package io.medssl.phantom;
 
 import io.medssl.imaging.Npy;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
  * Test helper: writes {@code .npz} files with the MedMNIST schema ({@code train_images} uint8
  * (N, H, W) or (N, H, W, C), {@code train_labels} uint8 (N, 1), likewise {@code val_} and
  * {@code test_}), with .npy v1.0 headers exactly as NumPy writes them ({@code numpy.load} reads the
- * result; checked by {@link MedMnistSourceTest} when NumPy is installed).
+ * result; checked by {@link MedMnistExportTest} when NumPy is installed).
  */
 final class MedMnistNpz {
     static final String[] SPLITS = {"train", "val", "test"};
