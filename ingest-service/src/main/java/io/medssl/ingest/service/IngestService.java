@@ -26,10 +26,36 @@ import org.jboss.logging.Logger;
 public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
 
-    /** Outcome for the caller (the DICOM node or a REST endpoint). */
-    public record Outcome(boolean stored, InstanceIngested instance, String error) {
-        static Outcome rejected(String error) {
-            return new Outcome(false, null, error);
+    /**
+     * Outcome for the caller (the DICOM node or a REST endpoint). The original SOP class and
+     * instance UIDs are for the caller's answer only (STOW-RS names what it stored by them); they
+     * are null when the object could not be read.
+     */
+    public record Outcome(boolean stored, InstanceIngested instance, String error, Failure failure, String sopClassUid,
+                          String sopInstanceUid) {
+        static Outcome rejected(Failure failure, String error, DicomObject object) {
+            return new Outcome(false, null, error, failure, object == null ? null : object.sopClassUid(),
+                    object == null ? null : object.sopInstanceUid());
+        }
+    }
+
+    /** Why an object was refused, in the terms of DICOM's failure statuses (PS3.4 B.2.3, PS3.18 10.5). */
+    public enum Failure {
+        /** 0xA700: storage or the broker failed. */
+        OUT_OF_RESOURCES(0xA700),
+        /** 0xA900: e.g. the object belongs to another study than the one the request named. */
+        DATA_SET_DOES_NOT_MATCH(0xA900),
+        /** 0xC000: not a DICOM object we can read. */
+        CANNOT_UNDERSTAND(0xC000);
+
+        private final int code;
+
+        Failure(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
         }
     }
 
@@ -50,6 +76,14 @@ public class IngestService {
 
     /** Takes ownership of {@code file}: it is moved into storage or deleted. */
     public Outcome ingest(Path file, String callingAeTitle) {
+        return ingest(file, callingAeTitle, null);
+    }
+
+    /**
+     * As {@link #ingest(Path, String)}, refusing (without storing) an object whose original
+     * StudyInstanceUID is not {@code expectedStudy} when one is given (STOW-RS to a study).
+     */
+    public Outcome ingest(Path file, String callingAeTitle, String expectedStudy) {
         DicomObject object;
         try {
             object = DicomReader.read(file);
@@ -57,7 +91,13 @@ public class IngestService {
             deleteQuietly(file);
             String reason = withoutPath(e.getMessage(), file);
             LOG.warnf("rejected an object from %s: %s", callingAeTitle, reason);
-            return Outcome.rejected(reason);
+            return Outcome.rejected(Failure.CANNOT_UNDERSTAND, reason, null);
+        }
+        if (expectedStudy != null && !expectedStudy.equals(object.studyInstanceUid())) {
+            deleteQuietly(file);
+            LOG.warnf("rejected an object from %s: it belongs to another study than the request named", callingAeTitle);
+            return Outcome.rejected(Failure.DATA_SET_DOES_NOT_MATCH, "the object's StudyInstanceUID is not the study of the request",
+                    object);
         }
         String instanceId = pseudonyms.uid(object.sopInstanceUid());
         try {
@@ -96,7 +136,7 @@ public class IngestService {
             publisher.publish(event);
             LOG.infof("ingested %s %s %dx%dx%d from %s%s", event.modality(), instanceId, event.rows(), event.columns(),
                     frames, callingAeTitle, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
-            return new Outcome(true, event, null);
+            return new Outcome(true, event, null, null, object.sopClassUid(), object.sopInstanceUid());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -104,7 +144,7 @@ public class IngestService {
             // No stack trace: exception texts can quote the incoming file's path, named by the original UID.
             LOG.errorf("could not ingest %s: %s", instanceId, e.getClass().getSimpleName());
             deleteQuietly(file);
-            return Outcome.rejected("could not store the object: " + e.getClass().getSimpleName());
+            return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
         }
     }
 
