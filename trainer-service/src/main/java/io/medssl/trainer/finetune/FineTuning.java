@@ -55,7 +55,7 @@ public final class FineTuning {
                            long seed, byte[] pretrainedBackbone) {
 
         public static float[] defaultUnfreezing() {
-            return new float[] {0.2f, 0.4f};
+            return new float[] {0.1f, 0.2f};
         }
     }
 
@@ -139,6 +139,7 @@ public final class FineTuning {
                     }
                 }
                 trainer.step();
+                losses.replaceAll((name, sum) -> sum / devices.length);
                 float total = losses.get("total");
                 smoothed = Float.isNaN(smoothed) ? total : 0.9f * smoothed + 0.1f * total;
                 curve.add(new double[] {s + 1, total});

@@ -171,7 +171,7 @@ public class JobRunner {
             devices = DjlRuntime.devices(config.trainer().devices());
         }
         return switch (request.type()) {
-            case JobRequest.PRETRAIN -> pretrain(job, request, listener);
+            case JobRequest.PRETRAIN -> pretrain(job, request, listener, true);
             case JobRequest.FINETUNE -> finetune(request, listener);
             default -> experiment(job, request, listener);
         };
@@ -195,9 +195,8 @@ public class JobRunner {
                     r.learningRate(), "none".equals(variant[1]) ? new JobRequest.Consistency("none", 0f, r.consistency().temperature())
                     : r.consistency(), null, r.seed(), "none", false, r.width(), r.depth(), r.dataset() + "-" + variant[0], null, null);
             LOG.infof("experiment %s: pretraining %s", job.id, pre.modelName());
-            TrainingJob scratchJob = new TrainingJob();
-            scratchJob.id = job.id + "-" + variant[0];
-            Outcome outcome = pretrain(scratchJob, pre, listener);
+            // Part of the experiment, not a job of its own: no checkpoints (an interrupted experiment starts over).
+            Outcome outcome = pretrain(new TrainingJob(), pre, listener, false);
             backbones.put(variant[0], outcome.modelName() + ":" + outcome.modelVersion());
         }
         LabeledStudies.Split split = LabeledStudies.load(store, studies.instances(r.dataset()), studies.labels(r.dataset()),
@@ -329,7 +328,7 @@ public class JobRunner {
 
     // ---------------------------------------------------------------- pretraining
 
-    private Outcome pretrain(TrainingJob job, JobRequest r, Listener listener) throws Exception {
+    private Outcome pretrain(TrainingJob job, JobRequest r, Listener listener, boolean checkpoints) throws Exception {
         List<PretextShardReady> all = shards.shards(r.dataset());
         if (all.isEmpty()) {
             throw new IllegalArgumentException("dataset " + r.dataset() + " has no pretext shards");
@@ -385,7 +384,7 @@ public class JobRunner {
                 public void checkpointed(int step, String key) {
                     listener.checkpointed(step, key);
                 }
-            }, "trainer/jobs/" + job.id + "/checkpoint.params");
+            }, checkpoints ? "trainer/jobs/" + job.id + "/checkpoint.params" : null);
             MultiTaskPretraining.Result result = new MultiTaskPretraining(settings).train(model, train, validation, devices, hooks);
             MultiTaskNetwork network = (MultiTaskNetwork) model.getBlock();
             StagedClassifier servable = Networks.classifier(network.backbone(), network.headBlock(primary.task()));
@@ -498,7 +497,7 @@ public class JobRunner {
         }
         NetworkSpec spec = spec(r, split.train().classes().size());
         var settings = new FineTuning.Settings(spec, steps, r.batchSize(), r.learningRate(), config.trainer().finetune().stageDecay(),
-                FineTuning.Settings.defaultUnfreezing(), config.trainer().finetune().freezeBatchNorm(), true, uda, r.seed(), backbone);
+                unfreezeAt(), config.trainer().finetune().freezeBatchNorm(), true, uda, r.seed(), backbone);
         LOG.infof("fine-tuning %s from %s on %d images (%.0f%% of %d labelled training images), %d held out, %d steps",
                 r.modelName(), r.pretrained(), subset.count(), 100 * r.labelFraction(), split.train().count(),
                 split.validation().count(), steps);
@@ -506,6 +505,14 @@ public class JobRunner {
         ClassificationMetrics metrics = ClassificationMetrics.compute(result.validationProbabilities(), result.validationTruth(),
                 split.validation().classes());
         return new FineTuned(result, metrics, subset, split.validation());
+    }
+
+    private float[] unfreezeAt() {
+        List<Float> at = config.trainer().finetune().unfreezeAt();
+        if (at.size() != 2 || !(at.get(0) >= 0) || at.get(1) < at.get(0) || at.get(1) > 1) {
+            throw new IllegalArgumentException("medssl.trainer.finetune.unfreeze-at must be two increasing fractions in [0, 1]");
+        }
+        return new float[] {at.get(0), at.get(1)};
     }
 
     /** The backbone parameters of a published pretrain model ({@code name} or {@code name:version}). */
@@ -542,7 +549,9 @@ public class JobRunner {
         hyper.put("network", "ResNet-style, width " + r.width() + ", depth " + r.depth() + ", input " + config.trainer().inputSize());
         if (JobRequest.FINETUNE.equals(r.type())) {
             hyper.put("stage_learning_rate_decay", config.trainer().finetune().stageDecay());
-            hyper.put("unfreezing", "head → +stage3 at 20 % → all at 40 % of steps (pretrained only)");
+            float[] at = unfreezeAt();
+            hyper.put("unfreezing", String.format(Locale.ROOT, "head → +stage3 at %.0f %% → all at %.0f %% of steps (pretrained only)",
+                    100 * at[0], 100 * at[1]));
             hyper.put("frozen_batchnorm", config.trainer().finetune().freezeBatchNorm());
             hyper.put("uda", r.uda());
         }

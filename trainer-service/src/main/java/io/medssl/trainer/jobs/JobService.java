@@ -142,10 +142,17 @@ public class JobService {
 
     private void run(String id) {
         TrainingJob job = update(id, j -> {
-            if (j.state == JobState.QUEUED || j.state == JobState.RUNNING) {
+            if (j.cancelRequested && !j.state.finished()) {
+                // Cancelled before a restart: the request outlives the process that received it.
+                j.state = JobState.CANCELLED;
+            } else if (j.state == JobState.QUEUED || j.state == JobState.RUNNING) {
                 j.state = JobState.RUNNING;
             }
         }).orElse(null);
+        if (job != null && job.state == JobState.CANCELLED) {
+            finish(job);
+            return;
+        }
         if (job == null || job.state != JobState.RUNNING) {
             return;
         }

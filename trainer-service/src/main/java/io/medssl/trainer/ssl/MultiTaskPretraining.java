@@ -127,9 +127,11 @@ public final class MultiTaskPretraining {
                         try (NDManager stepManager = trainer.getManager().newSubManager(device)) {
                             Batch batch = sample(stepManager, heads, train, share, random);
                             NDList outputs = trainer.forward(batch.inputs());
-                            NDArray total = losses(heads, batch, outputs, losses);
+                            Map<String, Float> device = new LinkedHashMap<>();
+                            NDArray total = losses(heads, batch, outputs, device);
                             collector.backward(total);
-                            losses.merge("total", total.getFloat() / devices.length, Float::sum);
+                            device.put("total", total.getFloat());
+                            device.forEach((name, value) -> losses.merge(name, value / devices.length, Float::sum));
                         }
                     }
                 }

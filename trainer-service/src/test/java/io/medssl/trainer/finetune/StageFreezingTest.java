@@ -128,8 +128,9 @@ class StageFreezingTest {
     void unfreezingFollowsTheSchedule() {
         float[] at = FineTuning.Settings.defaultUnfreezing();
         assertThat(FineTuning.frozenStagesAt(0, 100, at, true)).isEqualTo(4);
-        assertThat(FineTuning.frozenStagesAt(25, 100, at, true)).isEqualTo(3);
-        assertThat(FineTuning.frozenStagesAt(40, 100, at, true)).isZero();
+        assertThat(FineTuning.frozenStagesAt(9, 100, at, true)).isEqualTo(4);
+        assertThat(FineTuning.frozenStagesAt(10, 100, at, true)).isEqualTo(3);
+        assertThat(FineTuning.frozenStagesAt(20, 100, at, true)).isZero();
         assertThat(FineTuning.frozenStagesAt(0, 100, at, false)).isZero();
     }
 }
