@@ -121,17 +121,17 @@ public final class MultiTaskPretraining {
                 SplittableRandom random = new SplittableRandom(settings.seed() * 1_000_003L + s);
                 Map<String, Float> losses = new LinkedHashMap<>();
                 // Data parallel: each device takes its share of the batch; gradients meet in trainer.step().
-                int share = Math.max(1, settings.batchSize() / devices.length);
+                int perDevice = Math.max(1, settings.batchSize() / devices.length);
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     for (Device device : devices) {
                         try (NDManager stepManager = trainer.getManager().newSubManager(device)) {
-                            Batch batch = sample(stepManager, heads, train, share, random);
+                            Batch batch = sample(stepManager, heads, train, perDevice, random);
                             NDList outputs = trainer.forward(batch.inputs());
-                            Map<String, Float> device = new LinkedHashMap<>();
-                            NDArray total = losses(heads, batch, outputs, device);
+                            Map<String, Float> share = new LinkedHashMap<>();
+                            NDArray total = losses(heads, batch, outputs, share);
                             collector.backward(total);
-                            device.put("total", total.getFloat());
-                            device.forEach((name, value) -> losses.merge(name, value / devices.length, Float::sum));
+                            share.put("total", total.getFloat());
+                            share.forEach((name, value) -> losses.merge(name, value / devices.length, Float::sum));
                         }
                     }
                 }
