@@ -14,6 +14,7 @@ import io.medssl.contracts.Topics;
 import io.medssl.dicom.DicomObject;
 import io.medssl.dicom.DicomReader;
 import io.medssl.ingest.deid.Pseudonymizer;
+import io.medssl.ingest.service.InstanceIndex;
 import io.medssl.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,6 +74,9 @@ class LabelAssignmentTest {
 
     @Inject
     Pseudonymizer pseudonyms;
+
+    @Inject
+    InstanceIndex index;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -212,13 +216,11 @@ class LabelAssignmentTest {
 
         // The index keeps the accession number's pseudonym, never the number itself.
         String instanceId = pseudonyms.uid(s.get("T16").original().sopInstanceUid());
-        String record = Files.readString(storageRoot.resolve("ingest/index/" + instanceId + ".json"));
-        assertThat(record).contains("\"accessionId\":\"" + pseudonyms.accession(ACCESSION) + "\"").doesNotContain(ACCESSION);
-        try (Stream<Path> index = Files.list(storageRoot.resolve("ingest/index"))) {
-            for (Path p : index.toList()) {
-                assertThat(Files.readString(p)).doesNotContain(ACCESSION);
-            }
-        }
+        assertThat(index.entries()).filteredOn(e -> e.instance().instanceId().equals(instanceId))
+                .extracting(InstanceIndex.Entry::accessionId).containsExactly(pseudonyms.accession(ACCESSION));
+        assertThat(index.entries()).allSatisfy(e -> assertThat(e.toString()).doesNotContain(ACCESSION));
+        // Only the pseudonym map knows the original (and it never leaves ingest).
+        assertThat(index.original(pseudonyms.accession(ACCESSION))).contains(ACCESSION);
         // The REST view of the index is the event, unchanged.
         given().get("/api/v1/instances/" + instanceId).then().statusCode(200)
                 .body("studyId", equalTo(s.get("T16").studyId())).body("accessionId", equalTo(null));

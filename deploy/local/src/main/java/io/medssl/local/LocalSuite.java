@@ -73,7 +73,10 @@ public final class LocalSuite implements AutoCloseable {
                 new Service("ingest-service", options.ingestPort(), "384m", List.of(
                         "-Dmedssl.dicom.port=" + options.dicomPort(), "-Dmedssl.dicom.ae-title=" + options.aeTitle(),
                         "-Dmedssl.results.enabled=true", "-Dmedssl.results.ae-title=" + SuiteOptions.PACS_AE_TITLE,
-                        "-Dmedssl.results.port=" + options.pacsPort())),
+                        "-Dmedssl.results.port=" + options.pacsPort(),
+                        // The index database lives with the suite's data, not in the working directory.
+                        "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + options.dataDir().resolve("ingest-db").toAbsolutePath()
+                                + "/index;DB_CLOSE_ON_EXIT=FALSE")),
                 new Service("pretext-service", options.pretextPort(), "384m", List.of()),
                 new Service("trainer-service", options.trainerPort(), "1536m", List.of(
                         "-Dmedssl.trainer.steps=" + options.trainingSteps(),
@@ -180,6 +183,23 @@ public final class LocalSuite implements AutoCloseable {
             throw new IOException("storescu did not finish within 5 minutes");
         }
         return Files.readString(log);
+    }
+
+    /**
+     * A copy of a DICOM file as a new instance (dcmtk's {@code dcmodify -gin}: new SOP Instance
+     * UID, same study): ingest announces a resent identical instance only once, so showing routing
+     * again needs a new one, as a modality would send.
+     */
+    public Path newInstanceCopy(Path file) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(options.dataDir().resolve("resend"));
+        Path copy = dir.resolve(file.getFileName() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.copy(file, copy);
+        Process dcmodify = new ProcessBuilder("dcmodify", "-nb", "-gin", copy.toString()).redirectErrorStream(true).start();
+        String out = new String(dcmodify.getInputStream().readAllBytes());
+        if (!dcmodify.waitFor(1, TimeUnit.MINUTES) || dcmodify.exitValue() != 0) {
+            throw new IOException("dcmodify -gin failed: " + out);
+        }
+        return copy;
     }
 
     /** Waits for the first ModelPublished event that matches. */

@@ -68,8 +68,9 @@ public final class MedsslLauncher {
             LocalSuite.say("prediction from inference-service (%s):", options.url(options.inferencePort()));
             System.out.println(prediction.body());
             // Newly ingested images of the dataset are now routed to the model, and its result goes
-            // back to the PACS as a DICOM SR: send one image again to see it.
-            Path again = files.stream().filter(f -> f.getFileName().toString().startsWith("CT")).findFirst().orElse(files.get(0));
+            // back to the PACS as a DICOM SR: send a new instance of one image to see it.
+            Path source = files.stream().filter(f -> f.getFileName().toString().startsWith("CT")).findFirst().orElse(files.get(0));
+            Path again = suite.newInstanceCopy(source);
             suite.storeWithStorescu(List.of(again));
             suite.awaitReport(Duration.ofMinutes(1)).ifPresentOrElse(
                     sr -> LocalSuite.say("result of %s came back to the PACS as DICOM SR: %s (dsrdump shows it)",

@@ -103,12 +103,17 @@ class ChainIT {
 
             // With the model loaded, a newly ingested CT is routed to it and the result comes back to the
             // PACS as a DICOM SR in the original (re-identified) study.
-            suite.storeWithStorescu(List.of(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm")));
+            // (A resent identical instance is not announced again: the new CT is a copy with a new SOP Instance UID.)
+            Path newCt = suite.newInstanceCopy(SAMPLES.resolve("CT-JPEGLosslessSV1.dcm"));
+            Process uid = new ProcessBuilder("dcmdump", "-s", "+P", "0008,0018", newCt.toString()).redirectErrorStream(true).start();
+            String newInstance = new String(uid.getInputStream().readAllBytes()).replaceAll("(?s).*\\[([0-9.]+)\\].*", "$1").trim();
+            assertThat(newInstance).startsWith("1.2.276.0.7230010.3").isNotEqualTo(CT_INSTANCE);
+            suite.storeWithStorescu(List.of(newCt));
             Path sr = suite.awaitReport(Duration.ofMinutes(2)).orElseThrow(() -> new AssertionError("no SR reached the PACS"));
             Process dump = new ProcessBuilder("dcmdump", "+P", "0020,000d", "+P", "0008,1155", "+P", "0040,a160", sr.toString())
                     .redirectErrorStream(true).start();
             String srDump = new String(dump.getInputStream().readAllBytes());
-            assertThat(srDump).contains(CT_INSTANCE).contains(CT_STUDY).contains(model.name());
+            assertThat(srDump).contains(newInstance).contains(CT_STUDY).contains(model.name());
 
             // No PHI left ingest: the events and logs of the other services never name a sample's patient.
             for (String service : List.of("pretext-service", "trainer-service", "inference-service")) {

@@ -3,6 +3,10 @@ package io.medssl.ingest.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 @ConfigMapping(prefix = "medssl")
 public interface IngestConfig {
@@ -30,11 +34,46 @@ public interface IngestConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /** Our AE title; a caller naming another called AE title (not in {@link #calledAeDatasets()}) is rejected. */
         @WithDefault("MEDSSL")
         String aeTitle();
 
         @WithDefault("11112")
         int port();
+
+        /** Address to listen on; 0.0.0.0 is every interface. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /**
+         * Calling AE titles that may associate (comma-separated). Absent: anyone. Any other
+         * caller gets A-ASSOCIATE-RJ, rejected-permanent, "calling AE title not recognized".
+         */
+        Optional<Set<String>> allowedCallingAeTitles();
+
+        /**
+         * Associations served at once. One more is answered A-ASSOCIATE-RJ rejected-transient
+         * (local limit exceeded) at once, so the sender retries later; nothing waits in a queue.
+         */
+        @WithDefault("16")
+        int maxAssociations();
+
+        /** How long an association may stay silent before the node aborts it (and frees its slot). */
+        @WithDefault("30s")
+        Duration idleTimeout();
+
+        /**
+         * Dataset by calling AE title (Kaapana style), e.g.
+         * {@code medssl.dicom.datasets."CT_ROOM_1"=chest-ct}. Unmapped callers go to {@code medssl.dataset}.
+         */
+        Map<String, String> datasets();
+
+        /**
+         * Further called AE titles the node answers to, each naming a dataset, e.g.
+         * {@code medssl.dicom.called-ae-datasets."MEDSSL_NEURO"=neuro}. Takes precedence over
+         * {@link #datasets()}: the sender chose that destination on purpose.
+         */
+        Map<String, String> calledAeDatasets();
     }
 
     /** Where model results go back as DICOM SR (re-identified, into the source study). */

@@ -1,6 +1,8 @@
 package io.medssl.ingest.dimse;
 
+import io.medssl.dicom.ReceivedInstance;
 import io.medssl.dicom.StorageScp;
+import io.medssl.dicom.StoreResult;
 import io.medssl.ingest.config.IngestConfig;
 import io.medssl.ingest.service.IngestService;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,12 +10,17 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * The DICOM node (C-ECHO, C-STORE SCP) on {@code medssl.dicom.ae-title} / {@code port}. Received
  * objects land in {@code ingest/incoming} inside the storage root (same file system, so the move
- * into storage is an atomic rename) and go to {@link IngestService} before the response is sent.
+ * into storage is an atomic rename) and go to {@link IngestService}, into the dataset their AE
+ * titles map to, before the response is sent: the sender gets Success only for an object that is
+ * stored and indexed, else the failure status IngestService names (0xA700, 0xA900, 0xC000) with
+ * its reason as Error Comment.
  */
 @ApplicationScoped
 public class DicomNode {
@@ -22,6 +29,7 @@ public class DicomNode {
     private final IngestConfig config;
     private final IngestService ingest;
     private volatile StorageScp scp;
+    private volatile DatasetRouting routing;
 
     public DicomNode(IngestConfig config, IngestService ingest) {
         this.config = config;
@@ -29,16 +37,42 @@ public class DicomNode {
     }
 
     void start(@Observes StartupEvent event) throws IOException {
-        if (!config.dicom().enabled()) {
+        IngestConfig.Dicom dicom = config.dicom();
+        if (!dicom.enabled()) {
             LOG.info("DICOM node disabled (medssl.dicom.enabled=false)");
             return;
         }
-        scp = StorageScp.start(config.dicom().aeTitle(), config.dicom().port(),
-                config.storage().root().resolve("ingest/incoming"),
-                (file, callingAe, transferSyntax) -> ingest.ingest(file, callingAe),
-                // No stack trace: it can quote the incoming file's path, named by the original UID.
+        routing = new DatasetRouting(dicom.calledAeDatasets(), dicom.datasets(), config.dataset());
+        Set<String> calledAeTitles = new LinkedHashSet<>();
+        calledAeTitles.add(dicom.aeTitle());
+        calledAeTitles.addAll(dicom.calledAeDatasets().keySet());
+        Set<String> allowed = dicom.allowedCallingAeTitles().orElse(Set.of());
+        StorageScp.Settings settings = new StorageScp.Settings(dicom.host(), dicom.port(), calledAeTitles, allowed,
+                dicom.maxAssociations(), dicom.idleTimeout());
+        for (String mapped : dicom.datasets().keySet()) {
+            if (!allowed.isEmpty() && !allowed.contains(mapped.strip())) {
+                LOG.warnf("medssl.dicom.datasets maps calling AE %s, which is not in medssl.dicom.allowed-calling-ae-titles:"
+                        + " its associations will be rejected", mapped);
+            }
+        }
+        scp = StorageScp.start(settings, config.storage().root().resolve("ingest/incoming"), this::store,
+                // No stack trace: it can quote the incoming file's path.
                 failure -> LOG.errorf("DICOM handler failed: %s", failure.getClass().getSimpleName()));
-        LOG.infof("DICOM node %s listening on port %d", config.dicom().aeTitle(), config.dicom().port());
+        LOG.infof("DICOM node %s listening on %s:%d (at most %d associations, %s; calling AE titles: %s; datasets by"
+                        + " called AE %s, by calling AE %s, else %s)", calledAeTitles, dicom.host(), scp.port(),
+                dicom.maxAssociations(), "idle timeout " + dicom.idleTimeout().toSeconds() + " s",
+                allowed.isEmpty() ? "any" : allowed, routing.byCalledAe(), routing.byCallingAe(), routing.defaultDataset());
+    }
+
+    /** The C-STORE status is IngestService's verdict on the object. */
+    StoreResult store(ReceivedInstance received) {
+        String dataset = routing.datasetFor(received.callingAeTitle(), received.calledAeTitle());
+        IngestService.Outcome outcome = ingest.ingest(received.file(), received.callingAeTitle(), null, dataset);
+        if (outcome.stored()) {
+            return StoreResult.stored();
+        }
+        int status = outcome.failure() == null ? StoreResult.OUT_OF_RESOURCES : outcome.failure().code();
+        return StoreResult.failed(status, outcome.error());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -48,6 +82,13 @@ public class DicomNode {
     }
 
     public boolean listening() {
-        return scp != null;
+        StorageScp s = scp;
+        return s != null && s.isListening();
+    }
+
+    /** Associations being served now; 0 when the node is off. */
+    public int activeAssociations() {
+        StorageScp s = scp;
+        return s == null ? 0 : s.activeAssociations();
     }
 }

@@ -24,6 +24,8 @@ public class DicomNodeHealthCheck implements HealthCheck {
                 .status(!config.dicom().enabled() || node.listening())
                 .withData("aeTitle", config.dicom().aeTitle())
                 .withData("port", config.dicom().port())
+                .withData("activeAssociations", node.activeAssociations())
+                .withData("maxAssociations", config.dicom().maxAssociations())
                 .build();
     }
 }

