@@ -139,18 +139,40 @@ class DicomNodeRoutingTest {
         given().get("/api/v1/instances/" + id).then().statusCode(404);
     }
 
+    @Test
+    void burnedInAnnotationIsQuarantinedNotPassedOn() throws Exception {
+        Path flagged = freshCopy("MR2_UNC");
+        Path clean = freshCopy("MR2_UNC");
+        assertThat(run("dcmodify", "-nb", "-i", "(0028,0301)=YES", flagged.toString()).exit()).isZero();
+        Run send = store("PLAIN", "MEDSSL", flagged);
+        assertThat(send.exit()).as("kept durably: Success").isZero();
+        assertThat(store("PLAIN", "MEDSSL", clean).exit()).isZero();
+        String id = id(flagged);
+        assertThat(storageRoot.resolve("ingest/quarantine/" + id + ".dcm")).isRegularFile();
+        assertThat(storageRoot.resolve("ingest/originals/" + id + ".dcm")).doesNotExist();
+        // The clean copy sent after it is announced (one partition: in order); the flagged one is not.
+        Map<String, InstanceIngested> events = consume(Set.of(id, id(clean)), id(clean));
+        assertThat(events).containsOnlyKeys(id(clean));
+        given().get("/api/v1/instances/" + id).then().statusCode(404);
+    }
+
     private String id(Path file) throws Exception {
         return pseudonyms.uid(DicomReader.read(file).sopInstanceUid());
     }
 
     private Map<String, InstanceIngested> consume(Set<String> ids) {
+        return consume(ids, null);
+    }
+
+    /** Events of {@code ids}, until all are found or (when given) {@code last} is. */
+    private Map<String, InstanceIngested> consume(Set<String> ids, String last) {
         Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "group.id", "routing-test-" + System.nanoTime(),
                 "auto.offset.reset", "earliest");
         Map<String, InstanceIngested> found = new HashMap<>();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.INSTANCES));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (found.size() < ids.size() && System.nanoTime() < deadline) {
+            while (found.size() < ids.size() && (last == null || !found.containsKey(last)) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(r -> {
                     InstanceIngested i = EventJson.read(r.value(), InstanceIngested.class);
                     if (ids.contains(i.instanceId())) {

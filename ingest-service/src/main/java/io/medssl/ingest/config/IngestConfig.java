@@ -25,6 +25,12 @@ public interface IngestConfig {
     @WithDefault("default")
     String dataset();
 
+    /**
+     * VOI windows ("center,width" in modality units) for objects that carry none, by modality:
+     * {@code medssl.voi-defaults.CT=40,400}. Modalities not listed use the frame's value range.
+     */
+    Map<String, String> voiDefaults();
+
     interface Storage {
         /** Root of the shared blob store (pixels, shards, models); ingest keeps PHI under ingest/ only. */
         Path root();

@@ -114,6 +114,9 @@ public class IngestService {
                     object);
         }
         String instanceId = pseudonyms.uid(object.sopInstanceUid());
+        if (object.burnedInAnnotation()) {
+            return quarantine(file, object, instanceId, callingAeTitle);
+        }
         try {
             store.putFile("ingest/originals/" + instanceId + ".dcm", file);
 
@@ -121,7 +124,7 @@ public class IngestService {
             String undecodable = null;
             int frames = object.frames();
             try {
-                PixelArray pixels = PixelDecoder.decode(object);
+                PixelArray pixels = PixelDecoder.decode(object, defaultWindow(object.modality()));
                 frames = pixels.frames();
                 pixelKey = "pixels/" + instanceId + ".npy";
                 store.put(pixelKey, pixels::writeNpy);
@@ -180,6 +183,37 @@ public class IngestService {
             LOG.errorf("could not ingest %s: %s", instanceId, e.getClass().getSimpleName());
             deleteQuietly(file);
             return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
+        }
+    }
+
+    /**
+     * BurnedInAnnotation = YES: the pixels may show identifying text, so the object is kept
+     * (durably, inside ingest's PHI area) but neither decoded, indexed nor announced — nothing of it
+     * leaves ingest until someone has looked at it.
+     */
+    private Outcome quarantine(Path file, DicomObject object, String instanceId, String callingAeTitle) {
+        try {
+            store.putFile("ingest/quarantine/" + instanceId + ".dcm", file);
+            LOG.warnf("quarantined %s from %s: BurnedInAnnotation=YES (kept in ingest/quarantine, not passed on)", instanceId,
+                    callingAeTitle);
+            return new Outcome(true, null, null, null, object.sopClassUid(), object.sopInstanceUid());
+        } catch (Exception e) {
+            LOG.errorf("could not quarantine %s: %s", instanceId, e.getClass().getSimpleName());
+            deleteQuietly(file);
+            return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
+        }
+    }
+
+    private PixelDecoder.Window defaultWindow(String modality) {
+        String value = config.voiDefaults().get(modality);
+        if (value == null) {
+            return null;
+        }
+        String[] parts = value.split(",");
+        try {
+            return new PixelDecoder.Window(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("medssl.voi-defaults." + modality + " must be 'center,width', not '" + value + "'");
         }
     }
 

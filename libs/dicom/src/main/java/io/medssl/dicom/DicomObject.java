@@ -84,6 +84,14 @@ public final class DicomObject {
         return Math.max(1, integer(TagFromName.NumberOfFrames, 1));
     }
 
+    /**
+     * Whether the object says its pixels carry burned-in text (BurnedInAnnotation = YES), which
+     * may be patient-identifying: such pixels must not leave the PHI boundary.
+     */
+    public boolean burnedInAnnotation() {
+        return "YES".equalsIgnoreCase(string(TagFromName.BurnedInAnnotation));
+    }
+
     public boolean hasPixelData() {
         return list.getPixelData() != null;
     }

@@ -10,7 +10,8 @@ import java.awt.image.Raster;
 
 /**
  * Turns a DICOM image object into MedSSL's normalised grayscale array: stored values → modality
- * LUT (rescale slope/intercept) → VOI window (the object's first window, else the frame's value
+ * LUT (rescale slope/intercept) → VOI window (the object's first window, else a per-modality default
+ * window when the caller gives one, else the frame's value
  * range) → [0, 1], inverted for MONOCHROME1; colour and palette images become luminance
  * (ITU-R BT.601 weights). Every frame of a multi-frame object is kept.
  */
@@ -18,7 +19,24 @@ public final class PixelDecoder {
     private PixelDecoder() {
     }
 
+    /** A VOI window in modality units (e.g. Hounsfield for CT). */
+    public record Window(double center, double width) {
+        public Window {
+            if (!(width > 1)) {
+                throw new IllegalArgumentException("window width must be greater than 1");
+            }
+        }
+    }
+
     public static PixelArray decode(DicomObject object) throws UndecodableImageException {
+        return decode(object, null);
+    }
+
+    /**
+     * Decodes with {@code defaultWindow} (e.g. the modality's usual window) for objects that carry
+     * no VOI window of their own; null falls back to the frame's value range.
+     */
+    public static PixelArray decode(DicomObject object, Window defaultWindow) throws UndecodableImageException {
         if (!object.hasPixelData()) {
             throw new UndecodableImageException("no pixel data (not an image object, or the pixel data was truncated)");
         }
@@ -58,7 +76,7 @@ public final class PixelDecoder {
             }
             int offset = f * rows * cols;
             if (grayscale) {
-                grayscaleFrame(list, image.getRaster(), data, offset, invert);
+                grayscaleFrame(list, image.getRaster(), data, offset, invert, defaultWindow);
             } else {
                 luminanceFrame(image, data, offset);
             }
@@ -66,7 +84,8 @@ public final class PixelDecoder {
         return new PixelArray(frames, rows, cols, data);
     }
 
-    private static void grayscaleFrame(AttributeList list, Raster raster, float[] out, int offset, boolean invert) {
+    private static void grayscaleFrame(AttributeList list, Raster raster, float[] out, int offset, boolean invert,
+                                       Window defaultWindow) {
         int rows = raster.getHeight();
         int cols = raster.getWidth();
         int[] stored = raster.getSamples(0, 0, cols, rows, 0, new int[rows * cols]);
@@ -96,6 +115,9 @@ public final class PixelDecoder {
         if (!Double.isNaN(center) && !Double.isNaN(width) && width > 1) {
             low = center - width / 2;
             range = width;
+        } else if (defaultWindow != null) {
+            low = defaultWindow.center() - defaultWindow.width() / 2;
+            range = defaultWindow.width();
         } else {
             low = min;
             range = Math.max(max - min, 1e-6);

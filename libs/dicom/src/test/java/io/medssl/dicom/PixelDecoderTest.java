@@ -73,4 +73,26 @@ class PixelDecoderTest {
             assertThat(expected.getMessage()).isNotBlank();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aDefaultWindowAppliesOnlyToObjectsWithoutTheirOwn() throws Exception {
+        PixelDecoder.Window narrow = new PixelDecoder.Window(0, 2);
+        // MR2_UNC carries a window: a default changes nothing.
+        DicomObject mr = DicomReader.read(Samples.file("MR2_UNC"));
+        assertThat(Arrays.equals(PixelDecoder.decode(mr, narrow).data(), PixelDecoder.decode(mr).data())).isTrue();
+        // cplx_p02.dcm has none: the default window replaces the value range, so far more values
+        // saturate than under the range (where only the extremes reach 0 or 1).
+        DicomObject ot = DicomReader.read(Samples.file("cplx_p02.dcm"));
+        float[] byRange = PixelDecoder.decode(ot).data();
+        float[] byDefault = PixelDecoder.decode(ot, narrow).data();
+        assertThat(Arrays.equals(byDefault, byRange)).isFalse();
+        long saturated = 0;
+        long saturatedByRange = 0;
+        for (int i = 0; i < byDefault.length; i++) {
+            assertThat(byDefault[i]).isBetween(0f, 1f);
+            saturated += byDefault[i] == 0f || byDefault[i] == 1f ? 1 : 0;
+            saturatedByRange += byRange[i] == 0f || byRange[i] == 1f ? 1 : 0;
+        }
+        assertThat((double) (saturated - saturatedByRange) / byDefault.length).isGreaterThan(0.2);
+    }
 }
