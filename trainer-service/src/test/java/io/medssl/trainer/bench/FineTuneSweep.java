@@ -20,7 +20,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Path;
 
-/** Scratch tool: fine-tuning settings on an experiment's storage. Args: storageRoot dataset fraction model... */
+/**
+ * Compares fine-tuning settings on a finished experiment's storage (how the README's sweep was run).
+ * Args: storageRoot dataset fraction then per run "model|none,lr,stageDecay,unfreeze0,unfreeze1,steps".
+ */
 public final class FineTuneSweep {
     public static void main(String[] args) throws Exception {
         DjlRuntime.configure(true, 2);
