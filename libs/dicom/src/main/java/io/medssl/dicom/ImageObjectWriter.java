@@ -57,19 +57,8 @@ public final class ImageObjectWriter {
             // SOP common
             put(list, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), SOPClass.CTImageStorage);
             put(list, new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID), image.sopInstanceUid());
-            // Patient
-            put(list, new PersonNameAttribute(TagFromName.PatientName), image.patientName());
-            put(list, new LongStringAttribute(TagFromName.PatientID), image.patientId());
-            put(list, new DateAttribute(TagFromName.PatientBirthDate), image.patientBirthDate());
-            put(list, new CodeStringAttribute(TagFromName.PatientSex), image.patientSex());
-            // General study
-            put(list, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), image.studyInstanceUid());
-            put(list, new DateAttribute(TagFromName.StudyDate), image.studyDate());
-            put(list, new TimeAttribute(TagFromName.StudyTime), image.studyTime());
-            put(list, new PersonNameAttribute(TagFromName.ReferringPhysicianName));
-            put(list, new ShortStringAttribute(TagFromName.StudyID), "1");
-            put(list, new ShortStringAttribute(TagFromName.AccessionNumber), image.accessionNumber());
-            put(list, new LongStringAttribute(TagFromName.StudyDescription), image.studyDescription());
+            putPatientAndStudy(list, image.patientName(), image.patientId(), image.patientBirthDate(), image.patientSex(),
+                    image.studyInstanceUid(), image.studyDate(), image.studyTime(), image.accessionNumber(), image.studyDescription());
             // General series
             put(list, new CodeStringAttribute(TagFromName.Modality), "CT");
             put(list, new UniqueIdentifierAttribute(TagFromName.SeriesInstanceUID), image.seriesInstanceUid());
@@ -136,19 +125,9 @@ public final class ImageObjectWriter {
             // SOP common
             put(list, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), SOPClass.SecondaryCaptureImageStorage);
             put(list, new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID), image.sopInstanceUid());
-            // Patient
-            put(list, new PersonNameAttribute(TagFromName.PatientName), image.patientName());
-            put(list, new LongStringAttribute(TagFromName.PatientID), image.patientId());
-            put(list, new DateAttribute(TagFromName.PatientBirthDate));
-            put(list, new CodeStringAttribute(TagFromName.PatientSex));
-            // General study
-            put(list, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), image.studyInstanceUid());
-            put(list, new DateAttribute(TagFromName.StudyDate), image.studyDate());
-            put(list, new TimeAttribute(TagFromName.StudyTime), image.studyTime());
-            put(list, new PersonNameAttribute(TagFromName.ReferringPhysicianName));
-            put(list, new ShortStringAttribute(TagFromName.StudyID), "1");
-            put(list, new ShortStringAttribute(TagFromName.AccessionNumber), image.accessionNumber());
-            put(list, new LongStringAttribute(TagFromName.StudyDescription), image.studyDescription());
+            // Patient birth date and sex are Type 2: present and empty.
+            putPatientAndStudy(list, image.patientName(), image.patientId(), null, null, image.studyInstanceUid(),
+                    image.studyDate(), image.studyTime(), image.accessionNumber(), image.studyDescription());
             // General series
             put(list, new CodeStringAttribute(TagFromName.Modality), image.modality());
             put(list, new UniqueIdentifierAttribute(TagFromName.SeriesInstanceUID), image.seriesInstanceUid());
@@ -188,6 +167,23 @@ public final class ImageObjectWriter {
         } catch (DicomException e) {
             throw new IOException("could not build the secondary capture object: " + e.getMessage(), e);
         }
+    }
+
+    /** The Patient and General Study modules, shared by every object this writer makes; null values are written empty. */
+    private static void putPatientAndStudy(AttributeList list, String patientName, String patientId, String birthDate, String sex,
+                                           String studyUid, String studyDate, String studyTime, String accession,
+                                           String description) throws DicomException {
+        put(list, new PersonNameAttribute(TagFromName.PatientName), patientName);
+        put(list, new LongStringAttribute(TagFromName.PatientID), patientId);
+        put(list, new DateAttribute(TagFromName.PatientBirthDate), birthDate);
+        put(list, new CodeStringAttribute(TagFromName.PatientSex), sex);
+        put(list, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), studyUid);
+        put(list, new DateAttribute(TagFromName.StudyDate), studyDate);
+        put(list, new TimeAttribute(TagFromName.StudyTime), studyTime);
+        put(list, new PersonNameAttribute(TagFromName.ReferringPhysicianName));
+        put(list, new ShortStringAttribute(TagFromName.StudyID), "1");
+        put(list, new ShortStringAttribute(TagFromName.AccessionNumber), accession);
+        put(list, new LongStringAttribute(TagFromName.StudyDescription), description);
     }
 
     /** A stable UID for a name: 2.25 followed by the decimal value of its name-based (MD5) UUID. */

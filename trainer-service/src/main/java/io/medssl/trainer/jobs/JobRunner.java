@@ -228,14 +228,9 @@ public class JobRunner {
             }
         }
         String prefix = "experiments/" + job.id + "/";
-        Path png = Files.createTempFile("label-efficiency", ".png");
-        try {
-            Charts.labelEfficiency(auc, "Label efficiency on " + r.dataset() + " (macro AUC, held-out patients)", png);
-            byte[] bytes = Files.readAllBytes(png);
-            store.put(prefix + "label-efficiency.png", out -> out.write(bytes));
-        } finally {
-            Files.deleteIfExists(png);
-        }
+        byte[] plot = png(file -> Charts.labelEfficiency(auc, "Label efficiency on " + r.dataset()
+                + " (macro AUC, held-out patients)", file));
+        store.put(prefix + "label-efficiency.png", out -> out.write(plot));
         String markdown = experimentTable(r, split, auc, backbones, (System.nanoTime() - started) / 1e9);
         store.put(prefix + "label-efficiency.md", out -> out.write(markdown.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Map<String, Object> report = new LinkedHashMap<>();
@@ -301,11 +296,22 @@ public class JobRunner {
     }
 
     private TrainingHooks hooks(Listener listener, String checkpointKey) {
+        return hooks(listener, checkpointKey, null);
+    }
+
+    /**
+     * Logs progress and passes it on; writes checkpoints under {@code checkpointKey} (null: none);
+     * records each loss as a (step, value) curve into {@code curves} when given (for the chart).
+     */
+    private TrainingHooks hooks(Listener listener, String checkpointKey, Map<String, List<double[]>> curves) {
         return new TrainingHooks() {
             @Override
             public void progress(TrainingProgress p) {
                 LOG.infof("step %d/%d epoch %.2f loss %s lr %.2e %.1f img/s ETA %.0fs", p.step(), p.steps(), p.epoch(),
                         p.losses(), p.learningRate(), p.imagesPerSecond(), p.etaSeconds());
+                if (curves != null) {
+                    p.losses().forEach((k, v) -> curves.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {p.step(), v}));
+                }
                 listener.progress(p);
             }
 
@@ -365,26 +371,9 @@ public class JobRunner {
         LOG.infof("pretraining %s on %s: tasks %s, %d steps of %d, consistency %s, %d train / %d validation shards",
                 r.modelName(), java.util.Arrays.toString(devices), heads.stream().map(PretextHead::task).toList(), steps,
                 r.batchSize(), consistency, trainShards.size(), validationShards.size());
-        List<double[]> curve = new ArrayList<>();
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
         try (Model model = Model.newInstance(r.modelName(), devices[0])) {
-            TrainingHooks hooks = hooks(new Listener() {
-                @Override
-                public void progress(TrainingProgress p) {
-                    p.losses().forEach((k, v) -> curves.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {p.step(), v}));
-                    listener.progress(p);
-                }
-
-                @Override
-                public boolean cancelled() {
-                    return listener.cancelled();
-                }
-
-                @Override
-                public void checkpointed(int step, String key) {
-                    listener.checkpointed(step, key);
-                }
-            }, checkpoints ? "trainer/jobs/" + job.id + "/checkpoint.params" : null);
+            TrainingHooks hooks = hooks(listener, checkpoints ? "trainer/jobs/" + job.id + "/checkpoint.params" : null, curves);
             MultiTaskPretraining.Result result = new MultiTaskPretraining(settings).train(model, train, validation, devices, hooks);
             MultiTaskNetwork network = (MultiTaskNetwork) model.getBlock();
             StagedClassifier servable = Networks.classifier(network.backbone(), network.headBlock(primary.task()));
@@ -432,22 +421,7 @@ public class JobRunner {
                 config.trainer().inputSize(), config.trainer().validationPercent());
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
         try (Model model = Model.newInstance(r.modelName(), devices[0])) {
-            FineTuned tuned = finetune(model, r, split, hooks(new Listener() {
-                @Override
-                public void progress(TrainingProgress p) {
-                    p.losses().forEach((k, v) -> curves.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {p.step(), v}));
-                    listener.progress(p);
-                }
-
-                @Override
-                public boolean cancelled() {
-                    return listener.cancelled();
-                }
-
-                @Override
-                public void checkpointed(int step, String key) {
-                }
-            }, null));
+            FineTuned tuned = finetune(model, r, split, hooks(listener, null, curves));
             ClassificationMetrics m = tuned.metrics();
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("accuracy", m.accuracy());
@@ -459,15 +433,8 @@ public class JobRunner {
             lineage.put("label_fraction", String.valueOf(r.labelFraction()));
             lineage.put("train_images", String.valueOf(tuned.train().count()));
             lineage.put("validation_images", String.valueOf(tuned.validation().count()));
-            Path roc = Files.createTempFile("roc", ".png");
-            byte[] rocPng;
-            try {
-                Charts.rocCurves(ClassificationMetrics.rocCurves(tuned.result().validationProbabilities(),
-                        tuned.result().validationTruth(), m.classes()), r.modelName() + " — held-out ROC", roc);
-                rocPng = Files.readAllBytes(roc);
-            } finally {
-                Files.deleteIfExists(roc);
-            }
+            byte[] rocPng = png(file -> Charts.rocCurves(ClassificationMetrics.rocCurves(tuned.result().validationProbabilities(),
+                    tuned.result().validationTruth(), m.classes()), r.modelName() + " — held-out ROC", file));
             Map<String, byte[]> extras = Map.of("roc.png", rocPng, "training-curves.png", chart(curves, r.modelName() + " fine-tuning"));
             return publish((StagedClassifier) model.getBlock(), r.modelName(), "classification",
                     spec(r, m.classes().size()), m.classes(), metrics, lineage, hyper(r, r.steps()), List.of(), m.confusion(), extras,
@@ -559,9 +526,18 @@ public class JobRunner {
     }
 
     private static byte[] chart(Map<String, List<double[]>> curves, String title) throws IOException {
-        Path png = Files.createTempFile("curves", ".png");
+        return png(file -> Charts.trainingCurves(curves, title, file));
+    }
+
+    /** A chart writer's output as bytes (Charts writes to files; packages and storage take bytes). */
+    private interface ChartWriter {
+        void write(Path png) throws IOException;
+    }
+
+    private static byte[] png(ChartWriter writer) throws IOException {
+        Path png = Files.createTempFile("medssl-chart", ".png");
         try {
-            Charts.trainingCurves(curves, title, png);
+            writer.write(png);
             return Files.readAllBytes(png);
         } finally {
             Files.deleteIfExists(png);
