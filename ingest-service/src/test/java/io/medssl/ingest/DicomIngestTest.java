@@ -120,6 +120,31 @@ class DicomIngestTest {
                 assertThat(i.pixelKey()).as(file).isNull();
             }
         });
+        // The PS3.15 copy downstream may read: keyed UIDs and patient pseudonym, none of the PHI.
+        for (Map.Entry<String, DicomObject> sample : readable.entrySet()) {
+            InstanceIngested i = byId.get(pseudonyms.uid(sample.getValue().sopInstanceUid()));
+            if (i.decodable()) {
+                assertThat(i.deidentifiedKey()).as(sample.getKey()).isEqualTo("deidentified/" + i.instanceId() + ".dcm");
+            }
+            if (i.deidentifiedKey() == null) {
+                continue;
+            }
+            Path copy = storageRoot.resolve(i.deidentifiedKey());
+            DicomObject deidentified = DicomReader.read(copy);
+            assertThat(deidentified.sopInstanceUid()).as(sample.getKey()).isEqualTo(i.instanceId());
+            assertThat(deidentified.studyInstanceUid()).as(sample.getKey()).isEqualTo(i.studyId());
+            assertThat(deidentified.seriesInstanceUid()).as(sample.getKey()).isEqualTo(i.seriesId());
+            assertThat(deidentified.patientId()).as(sample.getKey()).isEqualTo(i.patientId());
+            String bytes = new String(Files.readAllBytes(copy), java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (DicomObject o : readable.values()) {
+                for (String phi : List.of(o.patientName(), o.patientId(), o.accessionNumber(), o.sopInstanceUid(),
+                        o.studyInstanceUid(), o.seriesInstanceUid())) {
+                    if (phi.length() >= 4) {
+                        assertThat(bytes).as(sample.getKey()).doesNotContain(phi);
+                    }
+                }
+            }
+        }
         InstanceIngested nm = byId.get(pseudonyms.uid(readable.get("NM-MONO2-16-13x-heart").sopInstanceUid()));
         assertThat(nm.frames()).isEqualTo(13);
         try (InputStream in = Files.newInputStream(storageRoot.resolve(nm.pixelKey()))) {

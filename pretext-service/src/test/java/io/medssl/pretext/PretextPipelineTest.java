@@ -56,7 +56,7 @@ class PretextPipelineTest {
 
     private static InstanceIngested instance(String id, String pixelKey, boolean decodable, int frames) {
         return new InstanceIngested(1, id, "2.25.10", "2.25.11", "P-test", "unit", "CT", "", "1.2.840.10008.5.1.4.1.1.2",
-                96, 80, frames, pixelKey, decodable, decodable ? null : "JPEG-LS", Instant.now());
+                96, 80, frames, pixelKey, decodable, decodable ? null : "JPEG-LS", Instant.now(), null);
     }
 
     @Test

@@ -117,7 +117,7 @@ class JobsTest {
             }
             String study = "2.25.9" + i;
             records.add(new ProducerRecord<>(Topics.INSTANCES, id, EventJson.write(new InstanceIngested(1, id, study, "2.25.8" + i,
-                    patient, DATASET, "CT", "CHEST", "1.2.840.10008.5.1.4.1.1.2", S, S, 1, pixelKey, true, null, Instant.now()))));
+                    patient, DATASET, "CT", "CHEST", "1.2.840.10008.5.1.4.1.1.2", S, S, 1, pixelKey, true, null, Instant.now(), null))));
             records.add(new ProducerRecord<>(Topics.LABELS, study, EventJson.write(new LabelAssigned(1, DATASET, study,
                     finding ? "finding" : "normal", "test"))));
             PretextShardReady shard = shard(id, patient, img, r);

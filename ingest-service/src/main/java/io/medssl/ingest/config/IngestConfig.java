@@ -21,6 +21,10 @@ public interface IngestConfig {
 
     Labels labels();
 
+    Deid deid();
+
+    Processing processing();
+
     /** Dataset that instances belong to when no AE mapping says otherwise. */
     @WithDefault("default")
     String dataset();
@@ -102,6 +106,51 @@ public interface IngestConfig {
         /** Most rows one request may carry; a larger file is refused with 413 (split it). */
         @WithDefault("10000")
         int maxRows();
+    }
+
+    /**
+     * Options of the PS3.15 Basic Application Level Confidentiality Profile applied to the
+     * de-identified copy ({@code deidentified/<instance>.dcm}) that downstream services may read.
+     */
+    interface Deid {
+        /** Dates moved back by a keyed per-patient number of days (else removed). */
+        @WithDefault("true")
+        boolean retainModifiedDates();
+
+        /** Sex, age, size, weight kept. */
+        @WithDefault("false")
+        boolean retainPatientCharacteristics();
+
+        /** Station name, device serial numbers kept. */
+        @WithDefault("false")
+        boolean retainDeviceIdentity();
+
+        /** Institution name and address kept. */
+        @WithDefault("false")
+        boolean retainInstitutionIdentity();
+
+        /** Study/series descriptions and protocol name kept (free text that can name people). */
+        @WithDefault("false")
+        boolean retainDescriptors();
+    }
+
+    /**
+     * Work after an object is accepted (decode, de-identified copy, index, announce), done in the
+     * background so the DICOM node answers as soon as the original is durable.
+     */
+    interface Processing {
+        /** Objects processed at once. */
+        @WithDefault("1")
+        int workers();
+
+        /**
+         * While a sender's association is open, processing yields to receiving (on a small machine
+         * both compete for the same cores) until this many accepted objects wait; beyond it,
+         * processing runs alongside so the backlog stays bounded under a sender that never stops.
+         * 0: never yield.
+         */
+        @WithDefault("2000")
+        int yieldWhileReceivingUpTo();
     }
 
     interface Pseudonym {

@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 @ApplicationScoped
 public class Pseudonymizer {
+    public static final int MAX_DATE_SHIFT_DAYS = 730;
     private final byte[] secret;
 
     @Inject
@@ -49,6 +50,14 @@ public class Pseudonymizer {
     /** A patient pseudonym such as {@code P-3f2a...}. */
     public String patient(String patientId, String issuer) {
         return "P-" + hex(hmac("patient", issuer + "|" + patientId), 12);
+    }
+
+    /**
+     * How many days (1 to {@value #MAX_DATE_SHIFT_DAYS}) the de-identified copy moves a patient's
+     * dates back: keyed, so all of one patient's objects shift alike and intervals survive.
+     */
+    public int dateShiftDays(String patientPseudonym) {
+        return 1 + new BigInteger(1, Arrays.copyOf(hmac("date-shift", patientPseudonym), 8)).mod(BigInteger.valueOf(MAX_DATE_SHIFT_DAYS)).intValue();
     }
 
     private byte[] hmac(String kind, String value) {

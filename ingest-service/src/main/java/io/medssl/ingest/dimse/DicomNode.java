@@ -5,6 +5,7 @@ import io.medssl.dicom.StorageScp;
 import io.medssl.dicom.StoreResult;
 import io.medssl.ingest.config.IngestConfig;
 import io.medssl.ingest.service.IngestService;
+import io.medssl.ingest.service.InstanceProcessor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,10 +18,12 @@ import org.jboss.logging.Logger;
 /**
  * The DICOM node (C-ECHO, C-STORE SCP) on {@code medssl.dicom.ae-title} / {@code port}. Received
  * objects land in {@code ingest/incoming} inside the storage root (same file system, so the move
- * into storage is an atomic rename) and go to {@link IngestService}, into the dataset their AE
- * titles map to, before the response is sent: the sender gets Success only for an object that is
- * stored and indexed, else the failure status IngestService names (0xA700, 0xA900, 0xC000) with
- * its reason as Error Comment.
+ * into storage is an atomic rename) and are accepted by {@link IngestService} into the dataset
+ * their AE titles map to before the response is sent: the sender gets Success only for an object
+ * whose original is fsync'ed and recorded in the database (pseudonyms + received row), else the
+ * failure status IngestService names (0xA700, 0xA900, 0xC000) with its reason as Error Comment.
+ * Decoding, the de-identified copy, indexing and the announcement follow in the background
+ * ({@link InstanceProcessor}), so a modality's association is never held up by them.
  */
 @ApplicationScoped
 public class DicomNode {
@@ -28,12 +31,14 @@ public class DicomNode {
 
     private final IngestConfig config;
     private final IngestService ingest;
+    private final InstanceProcessor processor;
     private volatile StorageScp scp;
     private volatile DatasetRouting routing;
 
-    public DicomNode(IngestConfig config, IngestService ingest) {
+    public DicomNode(IngestConfig config, IngestService ingest, InstanceProcessor processor) {
         this.config = config;
         this.ingest = ingest;
+        this.processor = processor;
     }
 
     void start(@Observes StartupEvent event) throws IOException {
@@ -67,8 +72,11 @@ public class DicomNode {
     /** The C-STORE status is IngestService's verdict on the object. */
     StoreResult store(ReceivedInstance received) {
         String dataset = routing.datasetFor(received.callingAeTitle(), received.calledAeTitle());
-        IngestService.Outcome outcome = ingest.ingest(received.file(), received.callingAeTitle(), null, dataset);
+        IngestService.Outcome outcome = ingest.accept(received.file(), received.callingAeTitle(), null, dataset);
         if (outcome.stored()) {
+            if (outcome.instanceId() != null) {
+                processor.submit(outcome.instanceId());
+            }
             return StoreResult.stored();
         }
         int status = outcome.failure() == null ? StoreResult.OUT_OF_RESOURCES : outcome.failure().code();

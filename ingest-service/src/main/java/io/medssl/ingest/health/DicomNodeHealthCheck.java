@@ -2,6 +2,7 @@ package io.medssl.ingest.health;
 
 import io.medssl.ingest.config.IngestConfig;
 import io.medssl.ingest.dimse.DicomNode;
+import io.medssl.ingest.service.InstanceProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -12,10 +13,12 @@ import org.eclipse.microprofile.health.Readiness;
 public class DicomNodeHealthCheck implements HealthCheck {
     private final DicomNode node;
     private final IngestConfig config;
+    private final InstanceProcessor processor;
 
-    public DicomNodeHealthCheck(DicomNode node, IngestConfig config) {
+    public DicomNodeHealthCheck(DicomNode node, IngestConfig config, InstanceProcessor processor) {
         this.node = node;
         this.config = config;
+        this.processor = processor;
     }
 
     @Override
@@ -26,6 +29,8 @@ public class DicomNodeHealthCheck implements HealthCheck {
                 .withData("port", config.dicom().port())
                 .withData("activeAssociations", node.activeAssociations())
                 .withData("maxAssociations", config.dicom().maxAssociations())
+                // Accepted, not yet decoded/indexed/announced: grows during bursts, drains after.
+                .withData("processingBacklog", processor.backlog())
                 .build();
     }
 }

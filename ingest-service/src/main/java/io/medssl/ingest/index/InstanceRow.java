@@ -40,6 +40,8 @@ public class InstanceRow {
     public String undecodableReason;
     @Column(name = "ingested_at")
     public Instant ingestedAt;
+    @Column(name = "deidentified_key")
+    public String deidentifiedKey;
 
     static InstanceRow of(InstanceIngested e, String accessionId) {
         InstanceRow row = new InstanceRow();
@@ -65,10 +67,11 @@ public class InstanceRow {
         undecodableReason = e.undecodableReason() == null ? null
                 : e.undecodableReason().substring(0, Math.min(1024, e.undecodableReason().length()));
         ingestedAt = e.ingestedAt();
+        deidentifiedKey = e.deidentifiedKey();
     }
 
     InstanceIngested event() {
         return new InstanceIngested(InstanceIngested.SCHEMA_VERSION, instanceId, studyId, seriesId, patientId, dataset, modality,
-                bodyPart, sopClassUid, rows, columns, frames, pixelKey, decodable, undecodableReason, ingestedAt);
+                bodyPart, sopClassUid, rows, columns, frames, pixelKey, decodable, undecodableReason, ingestedAt, deidentifiedKey);
     }
 }

@@ -35,7 +35,8 @@ public final class InstanceRows {
                 && java.util.Objects.equals(a.patientId(), b.patientId()) && java.util.Objects.equals(a.dataset(), b.dataset())
                 && java.util.Objects.equals(a.modality(), b.modality()) && java.util.Objects.equals(a.bodyPart(), b.bodyPart())
                 && java.util.Objects.equals(a.sopClassUid(), b.sopClassUid()) && a.rows() == b.rows() && a.columns() == b.columns()
-                && a.frames() == b.frames() && java.util.Objects.equals(a.pixelKey(), b.pixelKey()) && a.decodable() == b.decodable();
+                && a.frames() == b.frames() && java.util.Objects.equals(a.pixelKey(), b.pixelKey()) && a.decodable() == b.decodable()
+                && java.util.Objects.equals(a.deidentifiedKey(), b.deidentifiedKey());
     }
 
     public static Optional<InstanceIngested> find(EntityManager em, String instanceId) {

@@ -3,6 +3,7 @@ package io.medssl.ingest.messaging;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.messaging.AckedPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -18,5 +19,10 @@ public class InstanceEventPublisher {
     /** Returns once the broker acknowledged the event. */
     public void publish(InstanceIngested event) throws InterruptedException, ExecutionException, TimeoutException {
         AckedPublisher.publish(emitter, event.instanceId(), event);
+    }
+
+    /** Completes once the broker acknowledged the event. */
+    public CompletableFuture<Void> publishAsync(InstanceIngested event) {
+        return AckedPublisher.publishAsync(emitter, event.instanceId(), event);
     }
 }

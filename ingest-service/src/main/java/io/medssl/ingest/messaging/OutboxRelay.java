@@ -12,14 +12,17 @@ import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Sends outbox events. The ingest path sends its own event right after the commit (so a C-STORE
- * answer still means "announced" in the normal case); this relay also re-sends every event that
+ * Sends outbox events. The processing path sends its own event right after the commit (STOW-RS
+ * waits for the acknowledgement, the DICOM node's background processing does not); this relay also re-sends every event that
  * stayed unsent — after a broker outage or a crash between commit and send — at start and then
  * every {@link #PERIOD}. Delivery is at least once; consumers are keyed by instance pseudonym.
  */
@@ -32,6 +35,11 @@ public class OutboxRelay {
 
     private final EntityManager em;
     private final InstanceEventPublisher publisher;
+    static final int IN_FLIGHT = 64;
+
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    private final ExecutorService acknowledgements =
+            Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-acknowledgements"));
     private ScheduledExecutorService timer;
     private volatile Instant startedAt;
 
@@ -50,6 +58,7 @@ public class OutboxRelay {
         if (timer != null) {
             timer.shutdownNow();
         }
+        acknowledgements.shutdown();
     }
 
     /** Sends one event now and marks it sent; throws if the broker did not acknowledge it. */
@@ -59,12 +68,48 @@ public class OutboxRelay {
             return;
         }
         publisher.publish(EventJson.read(row.payload, InstanceIngested.class));
-        QuarkusTransaction.requiringNew().run(() -> {
-            OutboxRow sent = em.find(OutboxRow.class, id);
-            if (sent != null && sent.sentAt == null) {
-                sent.sentAt = Instant.now();
+        markSent(id);
+    }
+
+    /**
+     * Sends a just-committed event without waiting for the broker: it is marked sent when the
+     * broker acknowledges it; if it never is, the periodic pass sends it again. At most
+     * {@link #IN_FLIGHT} events wait for their acknowledgement at once (the caller blocks beyond).
+     */
+    public void sendAsync(long id, InstanceIngested event) throws InterruptedException {
+        inFlight.acquire();
+        CompletableFuture<Void> acked;
+        try {
+            acked = publisher.publishAsync(event);
+        } catch (RuntimeException e) {
+            inFlight.release();
+            LOG.warnf("announcement of %s deferred to the outbox relay: %s", event.instanceId(), e.getClass().getSimpleName());
+            return;
+        }
+        acked.whenComplete((ok, failure) -> {
+            inFlight.release();
+            if (failure != null) {
+                LOG.warnf("announcement of %s deferred to the outbox relay: %s", event.instanceId(),
+                        failure.getClass().getSimpleName());
+                return;
             }
+            // Not on the broker client's thread: it must not wait for the database.
+            acknowledgements.execute(() -> markSent(id));
         });
+    }
+
+    private void markSent(long id) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                OutboxRow sent = em.find(OutboxRow.class, id);
+                if (sent != null && sent.sentAt == null) {
+                    sent.sentAt = Instant.now();
+                }
+            });
+        } catch (RuntimeException e) {
+            // The event is on the broker; at worst the periodic pass sends it once more.
+            LOG.warnf("outbox: could not mark event %d sent: %s", id, e.getClass().getSimpleName());
+        }
     }
 
     /** Unsent events from before this process started, or older than the grace period. */

@@ -1,6 +1,7 @@
 package io.medssl.ingest.service;
 
 import io.medssl.contracts.InstanceIngested;
+import io.medssl.dicom.Deidentifier;
 import io.medssl.dicom.DicomObject;
 import io.medssl.dicom.DicomReader;
 import io.medssl.dicom.InvalidDicomException;
@@ -14,31 +15,36 @@ import io.medssl.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * What happens to each received object: validate, pseudonymise, keep the original durably (inside
- * ingest's own area, the only place PHI lives), decode the pixels to the normalised array, index,
- * announce. Logs name instances by pseudonym only.
+ * What happens to each received object, in two steps. Accept: validate, pseudonymise, keep the
+ * original durably (inside ingest's own area, the only place PHI lives), record it as received —
+ * the DICOM node answers Success here. Process: decode the pixels to the normalised array, write
+ * the PS3.15 de-identified copy, index, announce. Logs name instances by pseudonym only.
  */
 @ApplicationScoped
 public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
 
     /**
-     * Outcome for the caller (the DICOM node or a REST endpoint). The original SOP class and
+     * Outcome for the caller (the DICOM node or a REST endpoint): {@code instanceId} is the
+     * accepted instance's pseudonym, {@code instance} its event once processed. The original SOP class and
      * instance UIDs are for the caller's answer only (STOW-RS names what it stored by them); they
      * are null when the object could not be read.
      */
-    public record Outcome(boolean stored, InstanceIngested instance, String error, Failure failure, String sopClassUid,
-                          String sopInstanceUid) {
+    public record Outcome(boolean stored, String instanceId, InstanceIngested instance, String error, Failure failure,
+                          String sopClassUid, String sopInstanceUid) {
         static Outcome rejected(Failure failure, String error, DicomObject object) {
-            return new Outcome(false, null, error, failure, object == null ? null : object.sopClassUid(),
+            return new Outcome(false, null, null, error, failure, object == null ? null : object.sopClassUid(),
                     object == null ? null : object.sopInstanceUid());
+        }
+
+        Outcome withInstance(InstanceIngested event) {
+            return new Outcome(stored, instanceId, event, error, failure, sopClassUid, sopInstanceUid);
         }
     }
 
@@ -77,7 +83,10 @@ public class IngestService {
         this.config = config;
     }
 
-    /** Takes ownership of {@code file}: it is moved into storage or deleted. */
+    /**
+     * Accepts and processes {@code file} before returning (STOW-RS, tools): the outcome carries
+     * the announced event. Takes ownership of {@code file}: it is moved into storage or deleted.
+     */
     public Outcome ingest(Path file, String callingAeTitle) {
         return ingest(file, callingAeTitle, null);
     }
@@ -91,16 +100,46 @@ public class IngestService {
     }
 
     /**
-     * As {@link #ingest(Path, String, String)}, filing the instance under {@code dataset} instead of
-     * the default {@code medssl.dataset} (the DICOM node maps AE titles to datasets).
+     * As {@link #ingest(Path, String, String)}, filing the instance under {@code dataset}. Should
+     * processing fail after the object was accepted (e.g. the disk filled up while writing the
+     * array), the object stays accepted and the background processor retries it.
      */
     public Outcome ingest(Path file, String callingAeTitle, String expectedStudy, String dataset) {
+        Outcome accepted = accept(file, callingAeTitle, expectedStudy, dataset);
+        if (!accepted.stored() || accepted.instanceId() == null) {
+            return accepted;
+        }
+        try {
+            Optional<Processed> processed = process(accepted.instanceId());
+            if (processed.isPresent()) {
+                processed.get().announcement().ifPresent(id -> announceNow(id, processed.get().event()));
+                return accepted.withInstance(processed.get().event());
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warnf("processing of %s deferred to the background processor: %s", accepted.instanceId(),
+                    e.getClass().getSimpleName());
+        }
+        return accepted;
+    }
+
+    /**
+     * The DICOM node's step: validates the object's header, keeps the original durably (fsync'ed,
+     * inside ingest's PHI area) and commits a {@code received} row, which is what makes it
+     * accepted (its pseudonym map is recomputable from the original and is written when processed); decoding, the de-identified copy, indexing and the announcement follow
+     * in {@link #process(String)}. The outcome names the instance pseudonym ({@code instance} is
+     * null). Quarantined objects are accepted with a null instance pseudonym: nothing follows.
+     */
+    public Outcome accept(Path file, String callingAeTitle, String expectedStudy, String dataset) {
         if (dataset == null || dataset.isBlank()) {
             dataset = config.dataset();
         }
         DicomObject object;
         try {
-            object = DicomReader.read(file);
+            // Identifiers and flags only: the pixels are read (and checked) when processing.
+            object = DicomReader.readHeader(file);
         } catch (InvalidDicomException e) {
             deleteQuietly(file);
             String reason = withoutPath(e.getMessage(), file);
@@ -118,72 +157,142 @@ public class IngestService {
             return quarantine(file, object, instanceId, callingAeTitle);
         }
         try {
-            store.putFile("ingest/originals/" + instanceId + ".dcm", file);
-
-            String pixelKey = null;
-            String undecodable = null;
-            int frames = object.frames();
-            try {
-                PixelArray pixels = PixelDecoder.decode(object, defaultWindow(object.modality()));
-                frames = pixels.frames();
-                pixelKey = "pixels/" + instanceId + ".npy";
-                store.put(pixelKey, pixels::writeNpy);
-            } catch (UndecodableImageException e) {
-                undecodable = withoutIdentifiers(withoutPath(e.getMessage(), file), object, instanceId);
-            }
-            InstanceIngested event = new InstanceIngested(
-                    InstanceIngested.SCHEMA_VERSION,
-                    instanceId,
-                    pseudonyms.uid(object.studyInstanceUid()),
-                    pseudonyms.uid(object.seriesInstanceUid()),
-                    pseudonyms.patient(object.patientId(), ""),
-                    dataset,
-                    object.modality(),
-                    object.bodyPartExamined(),
-                    object.sopClassUid(),
-                    object.rows(),
-                    object.columns(),
-                    frames,
-                    pixelKey,
-                    pixelKey != null,
-                    undecodable,
-                    Instant.now());
-            String accession = object.accessionNumber();
-            String accessionId = accession.isEmpty() ? null : pseudonyms.accession(accession);
-            List<InstanceIndex.Pseudonym> map = new ArrayList<>(List.of(
-                    new InstanceIndex.Pseudonym(instanceId, "instance", object.sopInstanceUid()),
-                    new InstanceIndex.Pseudonym(event.studyId(), "study", object.studyInstanceUid()),
-                    new InstanceIndex.Pseudonym(event.seriesId(), "series", object.seriesInstanceUid()),
-                    new InstanceIndex.Pseudonym(event.patientId(), "patient", object.patientId())));
-            if (accessionId != null) {
-                map.add(new InstanceIndex.Pseudonym(accessionId, "accession", accession));
-            }
-            Optional<Long> announcement = index.record(event, accessionId, map);
-            if (announcement.isEmpty()) {
-                LOG.infof("%s was ingested before with the same content: stored again, not announced again", instanceId);
-            } else {
-                try {
-                    relay.send(announcement.get());
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    // Stored and indexed with its event in the outbox: the relay sends it once the broker is back.
-                    LOG.warnf("announcement of %s deferred to the outbox relay: %s", instanceId, e.getClass().getSimpleName());
-                }
-            }
-            LOG.infof("ingested %s %s %dx%dx%d from %s into %s%s", event.modality(), instanceId, event.rows(), event.columns(),
-                    frames, callingAeTitle, dataset, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
-            return new Outcome(true, event, null, null, object.sopClassUid(), object.sopInstanceUid());
+            store.putFile(originalKey(instanceId), file);
+            index.accept(instanceId, dataset, callingAeTitle);
+            LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
+            return new Outcome(true, instanceId, null, null, null, object.sopClassUid(), object.sopInstanceUid());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             // No stack trace: exception texts can quote the incoming file's path, named by the original UID.
-            LOG.errorf("could not ingest %s: %s", instanceId, e.getClass().getSimpleName());
+            LOG.errorf("could not accept %s: %s", instanceId, e.getClass().getSimpleName());
             deleteQuietly(file);
             return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
         }
+    }
+
+    /** What processing produced: the event, and the outbox id of its announcement unless it is an identical resend. */
+    public record Processed(InstanceIngested event, Optional<Long> announcement) {
+    }
+
+    /**
+     * Processes an accepted instance: decodes its pixels to the normalised array, writes the
+     * PS3.15 de-identified copy, and commits index row + outbox event while removing its
+     * {@code received} row. Empty when there is nothing (left) to process. Throws when storage
+     * or the database fail; the instance then stays accepted and is retried.
+     */
+    public Optional<Processed> process(String instanceId) throws Exception {
+        Optional<InstanceIndex.Received> pending = index.received(instanceId);
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        InstanceIndex.Received received = pending.get();
+        Path original = store.localPath(originalKey(instanceId));
+        DicomObject object;
+        try {
+            object = DicomReader.read(original);
+        } catch (InvalidDicomException e) {
+            // Read fine when accepted: the stored file changed under us. Keep it, drop the work.
+            LOG.errorf("accepted object %s can no longer be read; left in ingest/originals: %s", instanceId,
+                    withoutPath(e.getMessage(), original));
+            index.forget(received);
+            return Optional.empty();
+        }
+        String pixelKey = null;
+        String undecodable = null;
+        int frames = object.frames();
+        try {
+            PixelArray pixels = PixelDecoder.decode(object, defaultWindow(object.modality()));
+            frames = pixels.frames();
+            pixelKey = "pixels/" + instanceId + ".npy";
+            store.put(pixelKey, pixels::writeNpy);
+        } catch (UndecodableImageException e) {
+            undecodable = withoutIdentifiers(withoutPath(e.getMessage(), original), object, instanceId);
+        }
+        // Everything read from the object's identifiers comes first: writing the de-identified
+        // copy replaces them in the object.
+        List<InstanceIndex.Pseudonym> map = pseudonymsOf(object, instanceId);
+        String studyId = pseudonyms.uid(object.studyInstanceUid());
+        String seriesId = pseudonyms.uid(object.seriesInstanceUid());
+        String patientId = pseudonyms.patient(object.patientId(), "");
+        String accession = object.accessionNumber();
+        String accessionId = accession.isEmpty() ? null : pseudonyms.accession(accession);
+        InstanceIngested event = new InstanceIngested(
+                InstanceIngested.SCHEMA_VERSION,
+                instanceId,
+                studyId,
+                seriesId,
+                patientId,
+                received.dataset(),
+                object.modality(),
+                object.bodyPartExamined(),
+                object.sopClassUid(),
+                object.rows(),
+                object.columns(),
+                frames,
+                pixelKey,
+                pixelKey != null,
+                undecodable,
+                received.receivedAt(),
+                // Last: it de-identifies the object in place (arguments are evaluated in order).
+                writeDeidentifiedCopy(object, instanceId, patientId));
+        Optional<Long> announcement = index.record(event, accessionId, map, received);
+        if (announcement.isEmpty()) {
+            LOG.infof("%s was ingested before with the same content: stored again, not announced again", instanceId);
+        }
+        LOG.debugf("processed %s %s %dx%dx%d from %s into %s%s", event.modality(), instanceId, event.rows(), event.columns(),
+                frames, received.callingAe(), received.dataset(), pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
+        return Optional.of(new Processed(event, announcement));
+    }
+
+    /**
+     * The PS3.15 copy downstream may read (outside ingest's PHI area); null when the object could
+     * not be written de-identified (the instance is still processed: pixels and index are
+     * de-identified on their own).
+     */
+    private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId) {
+        IngestConfig.Deid options = config.deid();
+        String key = "deidentified/" + instanceId + ".dcm";
+        try {
+            store.put(key, target -> Deidentifier.writeDeidentified(object,
+                    new Deidentifier.Options(options.retainModifiedDates(), options.retainPatientCharacteristics(),
+                            options.retainDeviceIdentity(), options.retainInstitutionIdentity(), options.retainDescriptors()),
+                    new Deidentifier.Pseudonyms(pseudonyms::uid, patientId, pseudonyms.dateShiftDays(patientId)), target));
+            return key;
+        } catch (Exception e) {
+            LOG.warnf("no de-identified copy of %s: %s", instanceId, e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    private void announceNow(long announcement, InstanceIngested event) {
+        try {
+            relay.send(announcement);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // Indexed with its event in the outbox: the relay sends it once the broker is back.
+            LOG.warnf("announcement of %s deferred to the outbox relay: %s", event.instanceId(), e.getClass().getSimpleName());
+        }
+    }
+
+    private List<InstanceIndex.Pseudonym> pseudonymsOf(DicomObject object, String instanceId) {
+        List<InstanceIndex.Pseudonym> map = new ArrayList<>(List.of(
+                new InstanceIndex.Pseudonym(instanceId, "instance", object.sopInstanceUid()),
+                new InstanceIndex.Pseudonym(pseudonyms.uid(object.studyInstanceUid()), "study", object.studyInstanceUid()),
+                new InstanceIndex.Pseudonym(pseudonyms.uid(object.seriesInstanceUid()), "series", object.seriesInstanceUid()),
+                new InstanceIndex.Pseudonym(pseudonyms.patient(object.patientId(), ""), "patient", object.patientId())));
+        String accession = object.accessionNumber();
+        if (!accession.isEmpty()) {
+            map.add(new InstanceIndex.Pseudonym(pseudonyms.accession(accession), "accession", accession));
+        }
+        return map;
+    }
+
+    static String originalKey(String instanceId) {
+        return "ingest/originals/" + instanceId + ".dcm";
     }
 
     /**
@@ -196,7 +305,7 @@ public class IngestService {
             store.putFile("ingest/quarantine/" + instanceId + ".dcm", file);
             LOG.warnf("quarantined %s from %s: BurnedInAnnotation=YES (kept in ingest/quarantine, not passed on)", instanceId,
                     callingAeTitle);
-            return new Outcome(true, null, null, null, object.sopClassUid(), object.sopInstanceUid());
+            return new Outcome(true, null, null, null, null, object.sopClassUid(), object.sopInstanceUid());
         } catch (Exception e) {
             LOG.errorf("could not quarantine %s: %s", instanceId, e.getClass().getSimpleName());
             deleteQuietly(file);

@@ -6,10 +6,12 @@ import io.medssl.contracts.Topics;
 import io.medssl.ingest.index.InstanceRows;
 import io.medssl.ingest.index.OutboxRow;
 import io.medssl.ingest.index.PseudonymRow;
+import io.medssl.ingest.index.ReceivedRow;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +24,8 @@ import java.util.Set;
  * embedded H2 by default, PostgreSQL supported). Recording an instance commits, in one
  * transaction, its index row, its pseudonym → original entries and — unless it is an identical
  * resend of a known instance — an outbox row with the InstanceIngested event, so an event is never
- * lost between commit and send, and a resent instance is not announced twice.
+ * lost between commit and send, and a resent instance is not announced twice. Accepted objects
+ * wait in {@code received} until processed.
  */
 @ApplicationScoped
 public class InstanceIndex {
@@ -43,6 +46,10 @@ public class InstanceIndex {
     public record Pseudonym(String pseudonym, String kind, String original) {
     }
 
+    /** An accepted instance waiting to be processed. */
+    public record Received(String instanceId, String dataset, String callingAe, Instant receivedAt) {
+    }
+
     private final EntityManager em;
 
     public InstanceIndex(EntityManager em) {
@@ -55,16 +62,20 @@ public class InstanceIndex {
      * nothing is announced again).
      */
     public Optional<Long> record(InstanceIngested instance, String accessionId, List<Pseudonym> pseudonyms) {
+        return record(instance, accessionId, pseudonyms, null);
+    }
+
+    /**
+     * As {@link #record(InstanceIngested, String, List)}, also ending the {@code received} row the
+     * instance was processed from — unless the instance was accepted again meanwhile (a newer
+     * row), which then gets processed in turn.
+     */
+    public Optional<Long> record(InstanceIngested instance, String accessionId, List<Pseudonym> pseudonyms, Received from) {
         return QuarkusTransaction.requiringNew().call(() -> {
             InstanceRows.Change change = InstanceRows.upsert(em, instance, accessionId);
-            for (Pseudonym p : pseudonyms) {
-                if (p.original() != null && !p.original().isEmpty() && em.find(PseudonymRow.class, p.pseudonym()) == null) {
-                    PseudonymRow row = new PseudonymRow();
-                    row.pseudonym = p.pseudonym();
-                    row.kind = p.kind();
-                    row.original = p.original();
-                    em.persist(row);
-                }
+            putPseudonyms(pseudonyms);
+            if (from != null) {
+                removeReceived(from);
             }
             if (change == InstanceRows.Change.SAME) {
                 return Optional.<Long>empty();
@@ -78,6 +89,70 @@ public class InstanceIndex {
             em.flush();
             return Optional.of(event.id);
         });
+    }
+
+    /** Records an accepted instance: a {@code received} row (replacing an older one for the same instance). */
+    public void accept(String instanceId, String dataset, String callingAe) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ReceivedRow row = em.find(ReceivedRow.class, instanceId);
+            boolean fresh = row == null;
+            if (fresh) {
+                row = new ReceivedRow();
+                row.instanceId = instanceId;
+            }
+            row.dataset = dataset;
+            row.callingAe = callingAe;
+            // Millisecond precision: every database keeps it, so the row compares equal after a read.
+            row.receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            if (fresh) {
+                em.persist(row);
+            }
+        });
+    }
+
+    public Optional<Received> received(String instanceId) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                Optional.ofNullable(em.find(ReceivedRow.class, instanceId)).map(InstanceIndex::received));
+    }
+
+    /** Accepted instances not yet processed, oldest first, at most {@code limit}. */
+    public List<Received> pending(int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select r from ReceivedRow r order by r.receivedAt, r.instanceId", ReceivedRow.class)
+                .setMaxResults(limit).getResultList().stream().map(InstanceIndex::received).toList());
+    }
+
+    public long pendingCount() {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select count(r) from ReceivedRow r", Long.class).getSingleResult());
+    }
+
+    /** Drops a received row without indexing (its object can no longer be processed). */
+    public void forget(Received received) {
+        QuarkusTransaction.requiringNew().run(() -> removeReceived(received));
+    }
+
+    private void removeReceived(Received received) {
+        ReceivedRow row = em.find(ReceivedRow.class, received.instanceId());
+        if (row != null && row.receivedAt.equals(received.receivedAt())) {
+            em.remove(row);
+        }
+    }
+
+    private void putPseudonyms(List<Pseudonym> pseudonyms) {
+        for (Pseudonym p : pseudonyms) {
+            if (p.original() != null && !p.original().isEmpty() && em.find(PseudonymRow.class, p.pseudonym()) == null) {
+                PseudonymRow row = new PseudonymRow();
+                row.pseudonym = p.pseudonym();
+                row.kind = p.kind();
+                row.original = p.original();
+                em.persist(row);
+            }
+        }
+    }
+
+    private static Received received(ReceivedRow row) {
+        return new Received(row.instanceId, row.dataset, row.callingAe, row.receivedAt);
     }
 
     /** As {@link #record(InstanceIngested, String, List)} without pseudonym entries (tests, tools). */

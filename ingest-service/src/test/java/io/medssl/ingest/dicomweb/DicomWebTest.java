@@ -129,4 +129,24 @@ class DicomWebTest {
         given().get("/dicomweb/studies?limit=-1").then().statusCode(400).contentType("application/problem+json");
         given().get("/dicomweb/studies?StudyInstanceUID=" + CT_STUDY).then().statusCode(200).body("size()", equalTo(0));
     }
+
+    @Test
+    @Order(3)
+    void anOversizeUploadIsRefusedWith413AndAProblemBody() throws Exception {
+        // Announced as 2 GiB (over quarkus.http.limits.max-body-size, 1 GiB): refused before any
+        // of the body is read, so the sender learns at once and nothing is spooled.
+        int port = io.restassured.RestAssured.port;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /dicomweb/studies HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/related; type=\"application/dicom\"; boundary=b\r\n"
+                    + "Content-Length: 2147483648\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(2048), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 413");
+            assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+            assertThat(answer).contains("\"status\":413");
+        }
+    }
 }

@@ -53,7 +53,7 @@ class LabelServiceTest {
 
     private void ingest(String sop, String study, String accession, String dataset) throws Exception {
         index.record(new InstanceIngested(1, pseudonyms.uid(sop), pseudonyms.uid(study), pseudonyms.uid(study + ".9"), "P-1",
-                dataset, "CT", "CHEST", "1.2.840.10008.5.1.4.1.1.2", 8, 8, 1, null, false, "test", Instant.now()),
+                dataset, "CT", "CHEST", "1.2.840.10008.5.1.4.1.1.2", 8, 8, 1, null, false, "test", Instant.now(), null),
                 accession == null ? null : pseudonyms.accession(accession));
     }
 

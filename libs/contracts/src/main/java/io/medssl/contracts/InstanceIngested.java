@@ -8,6 +8,9 @@ import java.time.Instant;
  *
  * @param pixelKey storage key of the normalised pixel array, or null when the instance has no
  *     decodable image (then {@code decodable} is false and {@code undecodableReason} says why)
+ * @param deidentifiedKey storage key of the PS3.15 de-identified DICOM copy (keyed UIDs, the
+ *     patient pseudonym as PatientID), or null when none could be written; absent in events from
+ *     before it existed (an additive field: schema version unchanged)
  */
 public record InstanceIngested(
         int schemaVersion,
@@ -25,7 +28,8 @@ public record InstanceIngested(
         String pixelKey,
         boolean decodable,
         String undecodableReason,
-        Instant ingestedAt) {
+        Instant ingestedAt,
+        String deidentifiedKey) {
 
     public static final int SCHEMA_VERSION = 1;
 }

@@ -14,7 +14,7 @@ class EventJsonTest {
     void instanceIngestedRoundTripsWithIsoInstant() {
         var event = new InstanceIngested(1, "2.25.1", "2.25.2", "2.25.3", "p-1", "default", "CT", "CHEST",
                 "1.2.840.10008.5.1.4.1.1.2", 512, 512, 1, "pixels/2.25.1.npy", true, null,
-                Instant.parse("2026-11-27T06:00:00Z"));
+                Instant.parse("2026-11-27T06:00:00Z"), "deidentified/2.25.1.dcm");
         String json = EventJson.write(event);
         assertThat(json).contains("\"ingestedAt\":\"2026-11-27T06:00:00Z\"");
         assertThat(EventJson.read(json, InstanceIngested.class)).isEqualTo(event);

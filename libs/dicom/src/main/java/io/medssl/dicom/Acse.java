@@ -21,8 +21,11 @@ import java.util.List;
  */
 final class Acse {
     static final String APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1";
-    /** What we offer to receive per PDU (PixelMed's default, which its measurements used). */
-    static final int OUR_MAX_PDU = 16384;
+    /**
+     * What we offer to receive per PDU: 128 KiB, so a 512x512 CT slice arrives in 4 PDUs rather
+     * than 32 (fewer reads and headers per object; senders fragment to what we offer).
+     */
+    static final int OUR_MAX_PDU = 131072;
 
     static final int REJECTED_PERMANENT = 1;
     static final int REJECTED_TRANSIENT = 2;

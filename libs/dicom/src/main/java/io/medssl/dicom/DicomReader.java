@@ -1,6 +1,7 @@
 package io.medssl.dicom;
 
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
 import java.io.File;
 import java.nio.file.Path;
 
@@ -32,7 +33,26 @@ public final class DicomReader {
             }
             pixelError = describe(decompressing);
         }
-        DicomObject object = new DicomObject(list, pixelError);
+        return validated(new DicomObject(list, pixelError));
+    }
+
+    /**
+     * Reads everything before the pixel data (identifiers, geometry, flags), with the same checks
+     * as {@link #read(Path)}: for deciding whether to accept an object without paying for its
+     * pixels. The result has no pixel data; decode from a full {@link #read(Path)}.
+     */
+    public static DicomObject readHeader(Path file) throws InvalidDicomException {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        try {
+            list.read(new File(file.toString()), TagFromName.PixelData);
+        } catch (Throwable t) {
+            throw new InvalidDicomException("not a readable DICOM object: " + describe(t), t);
+        }
+        return validated(new DicomObject(list, null));
+    }
+
+    private static DicomObject validated(DicomObject object) throws InvalidDicomException {
         if (object.attributeCount() == 0) {
             throw new InvalidDicomException("not a DICOM object: no attributes could be read");
         }

@@ -45,7 +45,7 @@ final class ScpAssociation {
 
     /** An A-ASSOCIATE-RQ with the 128 contexts dcmtk allows is a few KiB. */
     static final int MAX_REQUEST_PDU = 1 << 20;
-    /** We offer 16 KiB; tolerate peers that overshoot, refuse what would only eat memory. */
+    /** We offer 128 KiB (Acse.OUR_MAX_PDU); tolerate peers that overshoot, refuse what would only eat memory. */
     static final int MAX_DATA_PDU = 4 << 20;
     /** How long we wait for the peer to close after A-RELEASE-RP or A-ASSOCIATE-RJ (ARTIM). */
     static final int ARTIM_MILLIS = 5_000;

@@ -60,8 +60,12 @@ class StorageScpTest {
         if (!Files.exists(folder)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(folder)) {
+        // The node may delete a file while we walk (a refused transfer being cleaned up): list
+        // the folder, then look at each name, and treat one that vanished as gone.
+        try (Stream<Path> files = Files.list(folder)) {
             return files.filter(Files::isRegularFile).toList();
+        } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException vanished) {
+            return filesIn(folder);
         }
     }
 

@@ -22,6 +22,15 @@ public final class AckedPublisher {
 
     public static <T> void publish(Emitter<T> emitter, String key, T event)
             throws InterruptedException, ExecutionException, TimeoutException {
+        publishAsync(emitter, key, event).get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Publishes one keyed event; the future completes when the broker acknowledged it (or fails
+     * with the broker's refusal). For callers whose event is already durable elsewhere (an
+     * outbox) and who need not wait.
+     */
+    public static <T> CompletableFuture<Void> publishAsync(Emitter<T> emitter, String key, T event) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         emitter.send(Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
@@ -33,6 +42,6 @@ public final class AckedPublisher {
                     acked.completeExceptionally(failure);
                     return CompletableFuture.completedFuture(null);
                 }));
-        acked.get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return acked;
     }
 }
