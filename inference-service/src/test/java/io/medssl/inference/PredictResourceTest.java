@@ -270,7 +270,7 @@ class PredictResourceTest {
 
     private static io.medssl.contracts.InstanceIngested instance(String id, String dataset, String modality, String pixelKey, boolean decodable) {
         return new io.medssl.contracts.InstanceIngested(1, id, "2.25.600", "2.25.601", "P-x", dataset, modality, "", "1.2.3",
-                40, 40, 2, pixelKey, decodable, decodable ? null : "no pixels", java.time.Instant.now());
+                40, 40, 2, pixelKey, decodable, decodable ? null : "no pixels", java.time.Instant.now(), null);
     }
 
     @Test

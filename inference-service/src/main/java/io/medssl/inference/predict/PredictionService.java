@@ -85,30 +85,51 @@ public class PredictionService {
         }
     }
 
-    /** Probabilities for each of N preprocessed frames (N × rows × cols, values in [0, 1]). */
-    public List<float[]> predictTensor(LoadedModel model, float[] data, int n, int rows, int cols, String endpoint) {
+    /**
+     * Runs {@code n} images of {@code rows x cols} (one flat array) through the model, without holding a thread while it works: the future
+     * completes on the batcher's thread (or fails with a {@link ProblemException}).
+     */
+    public CompletableFuture<List<float[]>> predictTensorAsync(LoadedModel model, float[] data, int n, int rows, int cols,
+                                                              String endpoint) {
         long start = System.nanoTime();
-        String outcome = "error";
+        List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
         try {
-            List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
             int size = rows * cols;
             for (int i = 0; i < n; i++) {
                 float[] frame = new float[size];
                 System.arraycopy(data, i * size, frame, 0, size);
                 futures.add(submit(model, new GrayImage(rows, cols, frame)));
             }
-            List<float[]> out = new ArrayList<>(n);
-            for (CompletableFuture<float[]> f : futures) {
-                out.add(await(f));
-            }
-            outcome = "ok";
-            return out;
         } catch (ProblemException e) {
-            outcome = e.status() == 503 ? "overloaded" : outcome;
-            throw e;
-        } finally {
-            record(model, endpoint, outcome, start);
+            record(model, endpoint, e.status() == 503 ? "overloaded" : "error", start);
+            return CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<List<float[]>> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .handle((ignored, failure) -> {
+                    if (failure != null) {
+                        throw problem(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                                ? c.getCause() : failure);
+                    }
+                    return futures.stream().map(CompletableFuture::join).toList();
+                });
+        return all.whenComplete((out, failure) -> record(model, endpoint, failure == null ? "ok"
+                : problem(failure.getCause() != null ? failure.getCause() : failure).status() == 503 ? "overloaded" : "error",
+                start));
+    }
+
+    /** The answer for a model failure seen asynchronously (same mapping as the blocking path). */
+    private static ProblemException problem(Throwable failure) {
+        if (failure instanceof ProblemException p) {
+            return p;
+        }
+        if (failure instanceof QueueFullException q) {
+            return overloaded(q);
+        }
+        if (failure instanceof TimeoutException) {
+            return new ProblemException(504, "Model timed out", "no answer within " + TIMEOUT_SECONDS + " s");
+        }
+        return new ProblemException(500, "Model failed", String.valueOf(failure.getMessage()));
     }
 
     private static CompletableFuture<float[]> submit(LoadedModel model, GrayImage frame) {

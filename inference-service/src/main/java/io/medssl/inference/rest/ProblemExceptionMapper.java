@@ -5,6 +5,8 @@ import io.medssl.inference.predict.ProblemException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.concurrent.CompletionException;
+import org.jboss.resteasy.reactive.server.UnwrapException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +15,8 @@ import java.util.Map;
  * Inference Protocol's clients read, so one body serves both kinds of client.
  */
 @Provider
+// The tensor endpoint answers asynchronously: its refusals arrive wrapped in CompletionException.
+@UnwrapException(CompletionException.class)
 public class ProblemExceptionMapper implements ExceptionMapper<ProblemException> {
     @Override
     public Response toResponse(ProblemException e) {

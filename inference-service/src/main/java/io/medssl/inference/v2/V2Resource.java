@@ -6,6 +6,8 @@ import io.medssl.inference.predict.ProblemException;
 import io.medssl.inference.registry.LoadedModel;
 import io.medssl.inference.registry.ModelCatalog;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import java.util.concurrent.CompletionStage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -86,18 +88,25 @@ public class V2Resource {
     @POST
     @Path("/models/{name}/infer")
     @Consumes(MediaType.APPLICATION_JSON)
-    public InferenceResponse infer(@PathParam("name") String name, InferenceRequest request) {
+    @NonBlocking
+    public CompletionStage<InferenceResponse> infer(@PathParam("name") String name, InferenceRequest request) {
         return infer(serving(name), request);
     }
 
     @POST
     @Path("/models/{name}/versions/{version}/infer")
     @Consumes(MediaType.APPLICATION_JSON)
-    public InferenceResponse infer(@PathParam("name") String name, @PathParam("version") int version, InferenceRequest request) {
+    @NonBlocking
+    public CompletionStage<InferenceResponse> infer(@PathParam("name") String name, @PathParam("version") int version,
+                                                    InferenceRequest request) {
         return infer(version(name, version), request);
     }
 
-    private InferenceResponse infer(LoadedModel model, InferenceRequest request) {
+    /**
+     * Validates on the I/O thread (the body is parsed there too: no hand-off to a worker thread)
+     * and answers when the batcher completes, so no thread waits on the model.
+     */
+    private CompletionStage<InferenceResponse> infer(LoadedModel model, InferenceRequest request) {
         if (request == null || request.inputs() == null || request.inputs().size() != 1) {
             throw badRequest("exactly one input tensor named '" + INPUT + "' is expected");
         }
@@ -123,14 +132,15 @@ public class V2Resource {
             throw badRequest("input data holds " + (data == null ? 0 : data.length)
                     + " values, shape " + shape + " needs " + (n * rows * cols));
         }
-        List<float[]> outputs = predictions.predictTensor(model, data, n, rows, cols, "v2-infer");
-        int classes = model.labels().size();
-        float[] flat = new float[n * classes];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(outputs.get(i), 0, flat, i * classes, classes);
-        }
-        return new InferenceResponse(model.name(), String.valueOf(model.version()), request.id(),
-                List.of(new InferenceResponse.OutputTensor(OUTPUT, List.of((long) n, (long) classes), "FP32", flat)));
+        return predictions.predictTensorAsync(model, data, n, rows, cols, "v2-infer").thenApply(outputs -> {
+            int classes = model.labels().size();
+            float[] flat = new float[n * classes];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(outputs.get(i), 0, flat, i * classes, classes);
+            }
+            return new InferenceResponse(model.name(), String.valueOf(model.version()), request.id(),
+                    List.of(new InferenceResponse.OutputTensor(OUTPUT, List.of((long) n, (long) classes), "FP32", flat)));
+        });
     }
 
     private static Map<String, Object> metadata(LoadedModel model) {

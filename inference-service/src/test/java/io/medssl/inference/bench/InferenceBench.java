@@ -52,17 +52,21 @@ public final class InferenceBench {
             }
             return;
         }
+        if (args[0].equals("body")) {
+            // The single-image request as a file, for wrk.
+            java.nio.file.Files.write(Path.of(args[2]), new ObjectMapper().writeValueAsBytes(request(frame(), 1)));
+            return;
+        }
         String url = args[2];
         double seconds = Double.parseDouble(args[3]);
-        Random random = new Random(1);
-        float[] frame = new float[S * S];
-        for (int i = 0; i < frame.length; i++) {
-            frame[i] = random.nextFloat();
-        }
+        float[] frame = frame();
 
         try (ImageClassifier raw = ImageClassifier.load(dir, Device.cpu())) {
             GrayImage image = new GrayImage(S, S, frame);
             report("raw-predictor-forward", time(() -> raw.predict(image), seconds, 1));
+        }
+        if (args.length > 4 && args[4].equals("raw-only")) {
+            return;
         }
 
         ObjectMapper json = new ObjectMapper();
@@ -85,6 +89,16 @@ public final class InferenceBench {
         Stats batched = time(() -> post(http, infer, batch), seconds, 2);
         report("http-batch16-c2", batched);
         System.out.printf("http-batch16-c2-images - - %.1f%n", batched.perSecond * 16);
+    }
+
+    /** One 64x64 image of seeded noise: the same in every mode. */
+    private static float[] frame() {
+        Random random = new Random(1);
+        float[] frame = new float[S * S];
+        for (int i = 0; i < frame.length; i++) {
+            frame[i] = random.nextFloat();
+        }
+        return frame;
     }
 
     private static Map<String, Object> request(float[] data, int n) {
