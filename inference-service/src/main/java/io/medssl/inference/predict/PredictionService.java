@@ -86,8 +86,9 @@ public class PredictionService {
     }
 
     /**
-     * Runs {@code n} images of {@code rows x cols} (one flat array) through the model, without holding a thread while it works: the future
-     * completes on the batcher's thread (or fails with a {@link ProblemException}).
+     * Probabilities for each of {@code n} preprocessed frames ({@code n x rows x cols} in one flat
+     * array, values in [0, 1]), without holding a thread while the model works: the future
+     * completes on the batcher's thread, or fails with a {@link ProblemException}.
      */
     public CompletableFuture<List<float[]>> predictTensorAsync(LoadedModel model, float[] data, int n, int rows, int cols,
                                                               String endpoint) {
@@ -113,9 +114,12 @@ public class PredictionService {
                     }
                     return futures.stream().map(CompletableFuture::join).toList();
                 });
-        return all.whenComplete((out, failure) -> record(model, endpoint, failure == null ? "ok"
-                : problem(failure.getCause() != null ? failure.getCause() : failure).status() == 503 ? "overloaded" : "error",
-                start));
+        return all.whenComplete((out, failure) -> {
+            // failure is the CompletionException around the ProblemException thrown above.
+            String outcome = failure == null ? "ok"
+                    : problem(failure.getCause() != null ? failure.getCause() : failure).status() == 503 ? "overloaded" : "error";
+            record(model, endpoint, outcome, start);
+        });
     }
 
     /** The answer for a model failure seen asynchronously (same mapping as the blocking path). */

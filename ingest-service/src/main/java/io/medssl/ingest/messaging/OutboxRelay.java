@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Sends outbox events. The processing path sends its own event right after the commit (STOW-RS
- * waits for the acknowledgement, the DICOM node's background processing does not); this relay also re-sends every event that
- * stayed unsent — after a broker outage or a crash between commit and send — at start and then
+ * waits for the acknowledgement, the DICOM node's background processing does not); this relay
+ * also re-sends every event that stayed unsent — after a broker outage or a crash between commit and send — at start and then
  * every {@link #PERIOD}. Delivery is at least once; consumers are keyed by instance pseudonym.
  */
 @ApplicationScoped
@@ -33,10 +33,11 @@ public class OutboxRelay {
     /** Events younger than this are left to the ingest path that wrote them. */
     static final Duration GRACE = Duration.ofSeconds(30);
 
-    private final EntityManager em;
-    private final InstanceEventPublisher publisher;
+    /** Announcements sent without waiting that may await their acknowledgement at once. */
     static final int IN_FLIGHT = 64;
 
+    private final EntityManager em;
+    private final InstanceEventPublisher publisher;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final ExecutorService acknowledgements =
             Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-acknowledgements"));

@@ -32,9 +32,9 @@ public class IngestService {
 
     /**
      * Outcome for the caller (the DICOM node or a REST endpoint): {@code instanceId} is the
-     * accepted instance's pseudonym, {@code instance} its event once processed. The original SOP class and
-     * instance UIDs are for the caller's answer only (STOW-RS names what it stored by them); they
-     * are null when the object could not be read.
+     * accepted instance's pseudonym, {@code instance} its event once processed. The original SOP
+     * class and instance UIDs are for the caller's answer only (STOW-RS names what it stored by
+     * them); they are null when the object could not be read.
      */
     public record Outcome(boolean stored, String instanceId, InstanceIngested instance, String error, Failure failure,
                           String sopClassUid, String sopInstanceUid) {
@@ -128,8 +128,9 @@ public class IngestService {
     /**
      * The DICOM node's step: validates the object's header, keeps the original durably (fsync'ed,
      * inside ingest's PHI area) and commits a {@code received} row, which is what makes it
-     * accepted (its pseudonym map is recomputable from the original and is written when processed); decoding, the de-identified copy, indexing and the announcement follow
-     * in {@link #process(String)}. The outcome names the instance pseudonym ({@code instance} is
+     * accepted (its pseudonym map is recomputable from the original and is written when
+     * processed); decoding, the de-identified copy, indexing and the announcement follow in
+     * {@link #process(String)}. The outcome names the instance pseudonym ({@code instance} is
      * null). Quarantined objects are accepted with a null instance pseudonym: nothing follows.
      */
     public Outcome accept(Path file, String callingAeTitle, String expectedStudy, String dataset) {

@@ -95,4 +95,25 @@ class PixelDecoderTest {
         }
         assertThat((double) (saturated - saturatedByRange) / byDefault.length).isGreaterThan(0.2);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CT-JPEGLosslessSV1.dcm", "MR-JPEGLosslessSV1.dcm", "MR2_UNC", "NM-MONO2-16-13x-heart",
+            "OT-PAL-8-face", "US-RGB-8-esopecho", "YBR_FULL-RLE.dcm", "cplx_p02.dcm", "test16signed.dcm"})
+    void readingStoredValuesDirectlyGivesWhatPixelMedsImagePathGives(String name) throws Exception {
+        DicomObject object = DicomReader.read(Samples.file(name));
+        PixelDecoder.Window ct = new PixelDecoder.Window(40, 400);
+        for (PixelDecoder.Window window : java.util.Arrays.asList(null, ct)) {
+            float[] direct = PixelDecoder.decode(object, window, true).data();
+            float[] viaImage = PixelDecoder.decode(object, window, false).data();
+            assertThat(Arrays.equals(direct, viaImage)).as(name + " window " + window).isTrue();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void nativeSixteenBitGrayscaleIsReadDirectly() throws Exception {
+        // The fast path must actually serve the common case (uncompressed 16-bit CT/MR), signed or not.
+        assertThat(PixelDecoder.readsDirectly(DicomReader.read(Samples.file("test16signed.dcm")))).isTrue();
+        assertThat(PixelDecoder.readsDirectly(DicomReader.read(Samples.file("MR2_UNC")))).isTrue();
+        assertThat(PixelDecoder.readsDirectly(DicomReader.read(Samples.file("OT-PAL-8-face")))).isFalse();
+    }
 }
