@@ -149,4 +149,42 @@ class DicomWebTest {
             assertThat(answer).contains("\"status\":413");
         }
     }
+
+    @Test
+    @Order(4)
+    void objectsTruncatedAnywhereAreRefusedOrKeptAsUndecodableNeverDecodedToGarbage() throws Exception {
+        // A fresh object (the test application and its index are shared with other tests).
+        String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        short[] hu = new short[64 * 64];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = (short) ((i * 7) % 1000 - 500);
+        }
+        Path file = Files.createTempFile("truncated", ".dcm");
+        io.medssl.dicom.ImageObjectWriter.writeCt(new io.medssl.dicom.SyntheticImage("CUT^TEST", "CUT-1", "19700101", "O",
+                uid + ".1", uid + ".2", uid + ".3", "", "20260101", "120000", "CUT", 64, 64, hu, 1.0, 40, 400), file);
+        byte[] whole = Files.readAllBytes(file);
+        int[] cuts = {0, 10, 132, 300, 700, whole.length / 2, whole.length - 2};
+        List<Map.Entry<String, byte[]>> parts = new java.util.ArrayList<>();
+        for (int cut : cuts) {
+            parts.add(Map.entry("application/dicom", Arrays.copyOf(whole, cut)));
+        }
+        Response r = stow("/dicomweb/studies", "application/dicom", parts);
+        assertThat(r.statusCode()).isIn(200, 202, 409);
+        List<Object> stored = r.jsonPath().getList("'00081199'.Value");
+        List<Integer> reasons = r.jsonPath().getList("'00081198'.Value.collect { it.'00081197'.Value[0] }", Integer.class);
+        int storedCount = stored == null ? 0 : stored.size();
+        int failedCount = reasons == null ? 0 : reasons.size();
+        assertThat(storedCount + failedCount).as("every part answered").isEqualTo(cuts.length);
+        if (reasons != null) {
+            assertThat(reasons).allSatisfy(code -> assertThat(code).isEqualTo(0xC000));
+        }
+        // Whatever was kept of it is marked undecodable with a reason, never decoded from a partial object.
+        Response instance = given().get("/api/v1/instances/" + pseudonyms.uid(uid + ".3"));
+        if (instance.statusCode() == 200) {
+            instance.then().body("decodable", equalTo(false)).body("undecodableReason", org.hamcrest.Matchers.notNullValue());
+        } else {
+            assertThat(instance.statusCode()).isEqualTo(404);
+        }
+        given().get("/q/health/live").then().statusCode(200);
+    }
 }
