@@ -186,8 +186,11 @@ public final class ImageObjectWriter {
         put(list, new LongStringAttribute(TagFromName.StudyDescription), description);
     }
 
-    /** A stable UID for a name: 2.25 followed by the decimal value of its name-based (MD5) UUID. */
-    static String derivedUid(String name) {
+    /**
+     * A stable UID for a name: 2.25 followed by the decimal value of its name-based (MD5) UUID, at
+     * most 44 characters (generators of test and import data derive their UIDs with it too).
+     */
+    public static String derivedUid(String name) {
         UUID uuid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
         BigInteger high = BigInteger.valueOf(uuid.getMostSignificantBits()).and(UNSIGNED_64);
         BigInteger low = BigInteger.valueOf(uuid.getLeastSignificantBits()).and(UNSIGNED_64);

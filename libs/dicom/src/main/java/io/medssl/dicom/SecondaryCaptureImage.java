@@ -41,20 +41,13 @@ public record SecondaryCaptureImage(
         Objects.requireNonNull(seriesInstanceUid, "seriesInstanceUid");
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
         Objects.requireNonNull(pixels, "pixels");
-        if (rows <= 0 || cols <= 0 || rows > 65535 || cols > 65535 || pixels.length != (long) rows * cols) {
-            throw new IllegalArgumentException("bad image geometry " + rows + "x" + cols + " for " + pixels.length + " pixels");
-        }
+        ImageValues.requireGeometry(rows, cols, pixels.length);
         if (!(pixelSpacingMm > 0) || !(windowWidth >= 1) || !Double.isFinite(windowCenter)) {
             throw new IllegalArgumentException("pixel spacing must be > 0, window width >= 1 and window center finite");
         }
         if (modality == null || !modality.matches("[A-Z0-9_ ]{1,16}")) {
             throw new IllegalArgumentException("modality must be a DICOM code string such as OT: '" + modality + "'");
         }
-        // The object is written without SpecificCharacterSet, i.e. in the default repertoire.
-        for (String text : new String[] {patientName, patientId, accessionNumber, studyDate, studyTime, studyDescription}) {
-            if (text != null && !text.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
-                throw new IllegalArgumentException("text values must be printable ASCII: '" + text + "'");
-            }
-        }
+        ImageValues.requirePrintableAscii(patientName, patientId, accessionNumber, studyDate, studyTime, studyDescription);
     }
 }

@@ -37,18 +37,11 @@ public record SyntheticImage(
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
         Objects.requireNonNull(seriesInstanceUid, "seriesInstanceUid");
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
-        if (rows <= 0 || cols <= 0 || rows > 65535 || cols > 65535 || hounsfield.length != rows * cols) {
-            throw new IllegalArgumentException("bad image geometry " + rows + "x" + cols + " for " + hounsfield.length + " pixels");
-        }
+        ImageValues.requireGeometry(rows, cols, hounsfield.length);
         if (!(pixelSpacingMm > 0) || !(windowWidth >= 1)) {
             throw new IllegalArgumentException("pixel spacing must be > 0 and window width >= 1");
         }
-        // The object is written without SpecificCharacterSet, i.e. in the default repertoire.
-        for (String text : new String[] {patientName, patientId, patientBirthDate, patientSex, accessionNumber, studyDate,
-            studyTime, studyDescription}) {
-            if (text != null && !text.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
-                throw new IllegalArgumentException("text values must be printable ASCII: '" + text + "'");
-            }
-        }
+        ImageValues.requirePrintableAscii(patientName, patientId, patientBirthDate, patientSex, accessionNumber, studyDate,
+                studyTime, studyDescription);
     }
 }

@@ -13,7 +13,6 @@ import java.io.DataInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,12 +98,12 @@ class ImageObjectWriterTest {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dcmdump")), "dcmtk not installed");
         Path file = dir.resolve("ct.dcm");
         ImageObjectWriter.writeCt(image(), file);
-        String dump = run("dcmdump", "-E", file.toString());
+        String dump = Commands.run("dcmdump", "-E", file.toString());
         assertThat(dump).contains("PHANTOM^TEST1").contains("CHEST").contains("MONOCHROME2").doesNotContain("E: ");
         if (Files.isExecutable(Path.of("/usr/bin/dcm2pnm"))) {
             // dcmtk's renderer checks the image pixel module against the pixel data length.
             Path pgm = dir.resolve("ct.pgm");
-            run("dcm2pnm", "+Wi", "1", file.toString(), pgm.toString());
+            Commands.run("dcm2pnm", "+Wi", "1", file.toString(), pgm.toString());
             try (DataInputStream in = new DataInputStream(Files.newInputStream(pgm))) {
                 assertThat(new String(in.readNBytes(2), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("P5");
             }
@@ -132,11 +131,4 @@ class ImageObjectWriterTest {
                 .isEqualTo(ImageObjectWriter.derivedUid("FoR:2.25.12")).isNotEqualTo(ImageObjectWriter.derivedUid("FoR:2.25.13"));
     }
 
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 }

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,13 +102,13 @@ class SecondaryCaptureWriterTest {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dcmdump")), "dcmtk not installed");
         Path file = dir.resolve("sc.dcm");
         ImageObjectWriter.writeSecondaryCapture(image(5, 3, null, null), file);
-        String dump = run("dcmdump", "-E", file.toString());
+        String dump = Commands.run("dcmdump", "-E", file.toString());
         assertThat(dump).contains("MEDMNIST^000007").contains("=SecondaryCaptureImageStorage").contains("MONOCHROME2")
                 .doesNotContain("E: ");
         if (Files.isExecutable(Path.of("/usr/bin/dcm2pnm"))) {
             // Through the object's own window (+Wi 1: 127.5/256), dcmtk renders the stored values as they are.
             Path pgm = dir.resolve("sc.pgm");
-            run("dcm2pnm", "+Wi", "1", file.toString(), pgm.toString());
+            Commands.run("dcm2pnm", "+Wi", "1", file.toString(), pgm.toString());
             byte[] bytes = Files.readAllBytes(pgm);
             assertThat(new String(bytes, 0, 2, StandardCharsets.US_ASCII)).isEqualTo("P5");
             assertThat(Arrays.copyOfRange(bytes, bytes.length - 15, bytes.length)).containsExactly(ramp(5, 3));
@@ -128,11 +127,4 @@ class SecondaryCaptureWriterTest {
                 4, 4, new byte[16], 1, 127.5, 256)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 }

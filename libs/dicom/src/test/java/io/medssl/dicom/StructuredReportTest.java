@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +24,6 @@ class StructuredReportTest {
         p.put("nodule", 0.7);
         p.put("effusion", 0.1);
         return new ModelFinding("chest-ct", 4, p, "nodule");
-    }
-
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
     }
 
     @Test
@@ -49,11 +40,11 @@ class StructuredReportTest {
         assertThat(back.modality()).isEqualTo("SR");
 
         // dcmtk reads it as a valid SR document and sees the content tree.
-        String tree = run("dsrdump", sr.toString());
+        String tree = Commands.run("dsrdump", sr.toString());
         assertThat(tree).contains("Diagnostic imaging report").contains("Finding").contains("nodule")
                 .contains("Probability of nodule").contains("0.7").contains("chest-ct").contains("Algorithm Version")
                 .contains("Source of Measurement").doesNotContain("W: ");
-        String dump = run("dcmdump", "+P", "0040,a375", "+P", "0008,1155", sr.toString());
+        String dump = Commands.run("dcmdump", "+P", "0040,a375", "+P", "0008,1155", sr.toString());
         assertThat(dump).contains(ct.sopInstanceUid());
     }
 

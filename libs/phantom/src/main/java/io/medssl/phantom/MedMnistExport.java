@@ -7,7 +7,6 @@ import io.medssl.imaging.Npz;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -90,7 +88,6 @@ public final class MedMnistExport {
     static final int MAX_CLASS_NAME = 128;
     static final String[] SPLITS = {"train", "val", "test"};
     private static final Pattern OUR_FILES = Pattern.compile("medmnist-[0-9]{6,}\\.dcm");
-    private static final BigInteger UNSIGNED_64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     /**
      * What {@link #write} wrote.
@@ -175,9 +172,9 @@ public final class MedMnistExport {
         for (int k = 0; k < chosen.length; k++) {
             int g = chosen[k];
             String key = seed + "|" + pool.fingerprint() + "|" + g;
-            String studyUid = unique(used, key, "study", MedMnistExport::uid);
-            String seriesUid = unique(used, key, "series", MedMnistExport::uid);
-            String sopUid = unique(used, key, "sop", MedMnistExport::uid);
+            String studyUid = unique(used, key, "study", ImageObjectWriter::derivedUid);
+            String seriesUid = unique(used, key, "series", ImageObjectWriter::derivedUid);
+            String sopUid = unique(used, key, "sop", ImageObjectWriter::derivedUid);
             String accession = unique(used, key, "accession", MedMnistExport::accession);
             String number = String.format(Locale.ROOT, "%06d", g);
             SecondaryCaptureImage image = new SecondaryCaptureImage("MEDMNIST^" + number, "MM-" + number, studyUid, seriesUid,
@@ -439,13 +436,6 @@ public final class MedMnistExport {
 
     // ---- identities and text
 
-    /** {@code 2.25.} + the decimal value of the name-based UUID of {@code name}: at most 44 characters. */
-    static String uid(String name) {
-        UUID uuid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
-        BigInteger high = BigInteger.valueOf(uuid.getMostSignificantBits()).and(UNSIGNED_64);
-        BigInteger low = BigInteger.valueOf(uuid.getLeastSignificantBits()).and(UNSIGNED_64);
-        return "2.25." + high.shiftLeft(64).or(low);
-    }
 
     /** {@code MM} + 14 hex digits (56 bits) of SHA-256 of {@code name}: 16 characters, the SH maximum. */
     static String accession(String name) {
