@@ -213,12 +213,19 @@ public class IngestService {
         }
         // Everything read from the object's identifiers comes first: writing the de-identified
         // copy replaces them in the object.
-        List<InstanceIndex.Pseudonym> map = pseudonymsOf(object, instanceId);
         String studyId = pseudonyms.uid(object.studyInstanceUid());
         String seriesId = pseudonyms.uid(object.seriesInstanceUid());
         String patientId = pseudonyms.patient(object.patientId(), "");
         String accession = object.accessionNumber();
         String accessionId = accession.isEmpty() ? null : pseudonyms.accession(accession);
+        List<InstanceIndex.Pseudonym> map = new ArrayList<>(List.of(
+                new InstanceIndex.Pseudonym(instanceId, "instance", object.sopInstanceUid()),
+                new InstanceIndex.Pseudonym(studyId, "study", object.studyInstanceUid()),
+                new InstanceIndex.Pseudonym(seriesId, "series", object.seriesInstanceUid()),
+                new InstanceIndex.Pseudonym(patientId, "patient", object.patientId())));
+        if (accessionId != null) {
+            map.add(new InstanceIndex.Pseudonym(accessionId, "accession", accession));
+        }
         InstanceIngested event = new InstanceIngested(
                 InstanceIngested.SCHEMA_VERSION,
                 instanceId,
@@ -277,19 +284,6 @@ public class IngestService {
             // Indexed with its event in the outbox: the relay sends it once the broker is back.
             LOG.warnf("announcement of %s deferred to the outbox relay: %s", event.instanceId(), e.getClass().getSimpleName());
         }
-    }
-
-    private List<InstanceIndex.Pseudonym> pseudonymsOf(DicomObject object, String instanceId) {
-        List<InstanceIndex.Pseudonym> map = new ArrayList<>(List.of(
-                new InstanceIndex.Pseudonym(instanceId, "instance", object.sopInstanceUid()),
-                new InstanceIndex.Pseudonym(pseudonyms.uid(object.studyInstanceUid()), "study", object.studyInstanceUid()),
-                new InstanceIndex.Pseudonym(pseudonyms.uid(object.seriesInstanceUid()), "series", object.seriesInstanceUid()),
-                new InstanceIndex.Pseudonym(pseudonyms.patient(object.patientId(), ""), "patient", object.patientId())));
-        String accession = object.accessionNumber();
-        if (!accession.isEmpty()) {
-            map.add(new InstanceIndex.Pseudonym(pseudonyms.accession(accession), "accession", accession));
-        }
-        return map;
     }
 
     static String originalKey(String instanceId) {
