@@ -170,6 +170,81 @@ class PredictResourceTest {
                 .then().statusCode(404).contentType("application/problem+json");
     }
 
+    /** A request in the binary tensor data extension: the JSON part, then little-endian FP32 values. */
+    private static byte[] binaryRequest(String json, float[] values) {
+        byte[] header = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(header.length + values.length * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        body.put(header);
+        body.asFloatBuffer().put(values);
+        return body.array();
+    }
+
+    @Test
+    @Order(3)
+    void binaryTensorDataGivesTheSameProbabilitiesAsJson() {
+        given().get("/v2").then().statusCode(200).body("extensions", contains("binary_tensor_data"));
+        @SuppressWarnings("unchecked")
+        List<Float> values = (List<Float>) ((List<Map<String, Object>>) tensorRequest(2, 32, 0.4f).get("inputs")).get(0).get("data");
+        float[] pixels = new float[values.size()];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = values.get(i);
+        }
+        List<Float> expected = given().contentType("application/json").body(tensorRequest(2, 32, 0.4f))
+                .post("/v2/models/test-rotation/infer").then().statusCode(200)
+                .extract().jsonPath().getList("outputs[0].data", Float.class);
+
+        String header = "{\"id\":\"bin-1\",\"inputs\":[{\"name\":\"input\",\"shape\":[2,1,32,32],\"datatype\":\"FP32\","
+                + "\"parameters\":{\"binary_data_size\":" + pixels.length * 4 + "}}]";
+        // Binary in, JSON out (no output asked as binary).
+        byte[] jsonOut = binaryRequest(header + "}", pixels);
+        List<Float> fromBinary = given().contentType("application/octet-stream")
+                .header("Inference-Header-Content-Length", header.length() + 1).body(jsonOut)
+                .post("/v2/models/test-rotation/infer").then().statusCode(200).contentType("application/json")
+                .body("id", equalTo("bin-1")).body("outputs[0].shape", contains(2, 4))
+                .extract().jsonPath().getList("outputs[0].data", Float.class);
+        assertThat(fromBinary).hasSize(8);
+        for (int i = 0; i < 8; i++) {
+            assertThat(fromBinary.get(i)).isCloseTo(expected.get(i), org.assertj.core.data.Offset.offset(1e-6f));
+        }
+
+        // Binary in, binary out: the JSON part announces the size, the probabilities follow it.
+        String asksBinary = header + ",\"outputs\":[{\"name\":\"probabilities\",\"parameters\":{\"binary_data\":true}}]}";
+        Response binary = given().contentType("application/octet-stream")
+                .header("Inference-Header-Content-Length", asksBinary.length()).body(binaryRequest(asksBinary, pixels))
+                .post("/v2/models/test-rotation/versions/2/infer");
+        binary.then().statusCode(200).contentType("application/octet-stream");
+        byte[] body = binary.asByteArray();
+        int jsonLength = Integer.parseInt(binary.header("Inference-Header-Content-Length"));
+        io.restassured.path.json.JsonPath json = new io.restassured.path.json.JsonPath(
+                new String(body, 0, jsonLength, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(json.getInt("outputs[0].parameters.binary_data_size")).isEqualTo(8 * 4);
+        assertThat(json.getString("outputs[0].data")).isNull();
+        assertThat(body.length - jsonLength).isEqualTo(8 * 4);
+        java.nio.FloatBuffer probabilities = java.nio.ByteBuffer.wrap(body, jsonLength, 8 * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < 8; i++) {
+            assertThat(probabilities.get(i)).isCloseTo(expected.get(i), org.assertj.core.data.Offset.offset(1e-6f));
+        }
+
+        // Broken framing: a clear 400 with a problem body, never a model call on garbage.
+        given().contentType("application/octet-stream").header("Inference-Header-Content-Length", 1 << 20)
+                .body(jsonOut).post("/v2/models/test-rotation/infer")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("body has"));
+        given().contentType("application/octet-stream").header("Inference-Header-Content-Length", header.length() + 1)
+                .body(java.util.Arrays.copyOf(jsonOut, jsonOut.length - 6)).post("/v2/models/test-rotation/infer")
+                .then().statusCode(400).body("detail", containsString("only"));
+        given().contentType("application/octet-stream").header("Inference-Header-Content-Length", header.length() + 1)
+                .body(java.util.Arrays.copyOf(jsonOut, jsonOut.length + 4)).post("/v2/models/test-rotation/infer")
+                .then().statusCode(400).body("detail", containsString("4 bytes after the last binary input"));
+        given().contentType("application/octet-stream").header("Inference-Header-Content-Length", "many")
+                .body(jsonOut).post("/v2/models/test-rotation/infer")
+                .then().statusCode(400).body("detail", containsString("byte count"));
+        given().contentType("application/octet-stream").header("Inference-Header-Content-Length", 5)
+                .body(jsonOut).post("/v2/models/test-rotation/infer")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
     @Test
     @Order(4)
     void pinningRollsBackAndUnpinningReturnsToTheNewest() throws Exception {

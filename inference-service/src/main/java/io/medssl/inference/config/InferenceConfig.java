@@ -39,7 +39,13 @@ public interface InferenceConfig {
         @WithDefault("auto")
         String device();
 
-        @WithDefault("2")
+        /**
+         * Intra-op threads of a CPU forward pass. One keeps a single image's forward from waiting
+         * on idle threads and leaves the other cores to HTTP and JSON; concurrent requests are
+         * batched instead (on 2 cores: 1.9x the single-image requests/s at 16 clients, the same
+         * 16-image throughput, compared with 2). Raise it on many-core nodes serving large batches.
+         */
+        @WithDefault("1")
         int threads();
 
         @WithDefault("true")

@@ -1,5 +1,7 @@
 package io.medssl.inference.v2;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.inference.config.InferenceConfig;
 import io.medssl.inference.predict.PredictionService;
 import io.medssl.inference.predict.ProblemException;
@@ -10,12 +12,14 @@ import io.smallrye.common.annotation.NonBlocking;
 import java.util.concurrent.CompletionStage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +27,10 @@ import java.util.Map;
 /**
  * The Open Inference Protocol (KServe v2) REST API, so KServe, Triton-style clients and MLOps
  * tools can call MedSSL models. Inputs are preprocessed frames: FP32 in [0, 1], shape
- * [N, 1, S, S] or [N, S, S] (other sizes are centre-cropped and resized as in training).
+ * [N, 1, S, S] or [N, S, S] (other sizes are centre-cropped and resized as in training), as JSON
+ * ({@code application/json}) or with the binary tensor data extension ({@code application/octet-stream}
+ * and an {@value BinaryTensorData#HEADER_LENGTH} header); outputs come back as binary data when
+ * the request asks for it ({@code binary_data} / {@code binary_data_output}).
  */
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,17 +42,19 @@ public class V2Resource {
     private final ModelCatalog catalog;
     private final PredictionService predictions;
 
+    private final ObjectMapper json;
     private final int maxImagesPerRequest;
 
-    public V2Resource(ModelCatalog catalog, PredictionService predictions, InferenceConfig config) {
+    public V2Resource(ModelCatalog catalog, PredictionService predictions, ObjectMapper json, InferenceConfig config) {
         this.catalog = catalog;
         this.predictions = predictions;
+        this.json = json;
         this.maxImagesPerRequest = config.inference().queueCapacity();
     }
 
     @GET
     public Map<String, Object> server() {
-        return Map.of("name", "medssl-inference", "version", "0.1.0", "extensions", List.of());
+        return Map.of("name", "medssl-inference", "version", "0.1.0", "extensions", List.of("binary_tensor_data"));
     }
 
     @GET
@@ -88,25 +97,50 @@ public class V2Resource {
     @POST
     @Path("/models/{name}/infer")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
     @NonBlocking
-    public CompletionStage<InferenceResponse> infer(@PathParam("name") String name, InferenceRequest request) {
+    public CompletionStage<Response> infer(@PathParam("name") String name, InferenceRequest request) {
         return infer(serving(name), request);
     }
 
     @POST
     @Path("/models/{name}/versions/{version}/infer")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
     @NonBlocking
-    public CompletionStage<InferenceResponse> infer(@PathParam("name") String name, @PathParam("version") int version,
-                                                    InferenceRequest request) {
+    public CompletionStage<Response> infer(@PathParam("name") String name, @PathParam("version") int version,
+                                           InferenceRequest request) {
         return infer(version(name, version), request);
     }
 
+    /** The binary tensor data extension: JSON of {@value BinaryTensorData#HEADER_LENGTH} bytes, then raw tensors. */
+    @POST
+    @Path("/models/{name}/infer")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @NonBlocking
+    public CompletionStage<Response> inferBinary(@PathParam("name") String name,
+                                                 @HeaderParam(BinaryTensorData.HEADER_LENGTH) String jsonLength, byte[] body) {
+        LoadedModel model = serving(name);
+        return infer(model, BinaryTensorData.read(body, headerLength(jsonLength), json));
+    }
+
+    @POST
+    @Path("/models/{name}/versions/{version}/infer")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @NonBlocking
+    public CompletionStage<Response> inferBinary(@PathParam("name") String name, @PathParam("version") int version,
+                                                 @HeaderParam(BinaryTensorData.HEADER_LENGTH) String jsonLength, byte[] body) {
+        LoadedModel model = version(name, version);
+        return infer(model, BinaryTensorData.read(body, headerLength(jsonLength), json));
+    }
+
     /**
-     * Validates on the I/O thread (the body is parsed there too: no hand-off to a worker thread)
-     * and answers when the batcher completes, so no thread waits on the model.
+     * Validates on the I/O thread (small bodies are parsed there too: no hand-off to a worker
+     * thread) and answers when the batcher completes, so no thread waits on the model.
      */
-    private CompletionStage<InferenceResponse> infer(LoadedModel model, InferenceRequest request) {
+    private CompletionStage<Response> infer(LoadedModel model, InferenceRequest request) {
         if (request == null || request.inputs() == null || request.inputs().size() != 1) {
             throw badRequest("exactly one input tensor named '" + INPUT + "' is expected");
         }
@@ -132,15 +166,47 @@ public class V2Resource {
             throw badRequest("input data holds " + (data == null ? 0 : data.length)
                     + " values, shape " + shape + " needs " + (n * rows * cols));
         }
+        boolean binary = BinaryTensorData.wantsBinary(request, OUTPUT);
         return predictions.predictTensorAsync(model, data, n, rows, cols, "v2-infer").thenApply(outputs -> {
             int classes = model.labels().size();
             float[] flat = new float[n * classes];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(outputs.get(i), 0, flat, i * classes, classes);
             }
-            return new InferenceResponse(model.name(), String.valueOf(model.version()), request.id(),
-                    List.of(new InferenceResponse.OutputTensor(OUTPUT, List.of((long) n, (long) classes), "FP32", flat)));
+            List<Long> outputShape = List.of((long) n, (long) classes);
+            String version = String.valueOf(model.version());
+            if (!binary) {
+                return Response.ok(new InferenceResponse(model.name(), version, request.id(),
+                        List.of(new InferenceResponse.OutputTensor(OUTPUT, outputShape, "FP32", flat, null))),
+                        MediaType.APPLICATION_JSON_TYPE).build();
+            }
+            byte[] tensor = BinaryTensorData.bytes(flat);
+            byte[] header = jsonBytes(new InferenceResponse(model.name(), version, request.id(), List.of(
+                    new InferenceResponse.OutputTensor(OUTPUT, outputShape, "FP32", null, BinaryTensorData.sizeParameter(tensor.length)))));
+            byte[] body = Arrays.copyOf(header, header.length + tensor.length);
+            System.arraycopy(tensor, 0, body, header.length, tensor.length);
+            return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                    .header(BinaryTensorData.HEADER_LENGTH, header.length).build();
         });
+    }
+
+    private byte[] jsonBytes(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("inference response not serialisable", e);
+        }
+    }
+
+    private static Integer headerLength(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw badRequest(BinaryTensorData.HEADER_LENGTH + " must be a byte count, got '" + value + "'");
+        }
     }
 
     private static Map<String, Object> metadata(LoadedModel model) {

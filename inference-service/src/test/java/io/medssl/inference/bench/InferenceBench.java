@@ -53,8 +53,16 @@ public final class InferenceBench {
             return;
         }
         if (args[0].equals("body")) {
-            // The single-image request as a file, for wrk.
-            java.nio.file.Files.write(Path.of(args[2]), new ObjectMapper().writeValueAsBytes(request(frame(), 1)));
+            // The single-image request as files, for wrk: <prefix>.json (JSON tensor), <prefix>.bin
+            // (binary tensor data extension) and <prefix>.bin.header (the length of its JSON part).
+            float[] frame = frame();
+            java.nio.file.Files.write(Path.of(args[2] + ".json"), new ObjectMapper().writeValueAsBytes(request(frame, 1)));
+            byte[] header = ("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,1," + S + "," + S + "],\"datatype\":\"FP32\","
+                    + "\"parameters\":{\"binary_data_size\":" + frame.length * 4 + "}}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(header.length + frame.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            body.put(header).asFloatBuffer().put(frame);
+            java.nio.file.Files.write(Path.of(args[2] + ".bin"), body.array());
+            java.nio.file.Files.writeString(Path.of(args[2] + ".bin.header"), String.valueOf(header.length));
             return;
         }
         String url = args[2];

@@ -10,6 +10,11 @@ public final class ModelInput {
     }
 
     public static GrayImage square(GrayImage image, int size) {
+        if (image.rows() == size && image.cols() == size) {
+            // Already the model's size: the area resize would give back the same values (every
+            // output pixel is one input pixel with weight 1), so skip its work on the request path.
+            return image;
+        }
         int side = Math.min(image.rows(), image.cols());
         int top = (image.rows() - side) / 2;
         int left = (image.cols() - side) / 2;

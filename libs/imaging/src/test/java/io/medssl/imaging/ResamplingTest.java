@@ -59,4 +59,16 @@ class ResamplingTest {
         GrayImage sq = ModelInput.square(img, 2);
         assertThat(sq.pixels()).containsExactly(1, 2, 3, 4);
     }
+
+    @Test
+    void modelInputOfAnImageAlreadyAtTheModelSizeEqualsTheAreaResize() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        float[] pixels = new float[16 * 16];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextDouble(-2, 2);
+        }
+        GrayImage img = new GrayImage(16, 16, pixels);
+        assertThat(ModelInput.square(img, 16).pixels())
+                .containsExactly(Resampling.resizeArea(img, 0, 0, 16, 16, 16, 16).pixels());
+    }
 }
