@@ -3,6 +3,7 @@ package io.medssl.ingest.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,15 @@ public interface IngestConfig {
         /** How long an association may stay silent before the node aborts it (and frees its slot). */
         @WithDefault("30s")
         Duration idleTimeout();
+
+        /**
+         * Size of the accept journal's segments: received objects are fsync'ed into them before
+         * Success is sent. Segments are prepared (zeros) ahead of use and recycled once settled;
+         * up to three exist at a time (the one in use and two spares). 256 MiB holds a typical
+         * CT series (500 slices of 512x512), so a burst that size never waits for preparation.
+         */
+        @WithDefault("256M")
+        MemorySize journalSegmentSize();
 
         /**
          * Dataset by calling AE title (Kaapana style), e.g.

@@ -17,12 +17,12 @@ import org.jboss.logging.Logger;
 
 /**
  * The DICOM node (C-ECHO, C-STORE SCP) on {@code medssl.dicom.ae-title} / {@code port}. Received
- * objects land in {@code ingest/incoming} inside the storage root (same file system, so the move
- * into storage is an atomic rename) and are accepted by {@link IngestService} into the dataset
- * their AE titles map to before the response is sent: the sender gets Success only for an object
- * whose original is fsync'ed and recorded in the database (pseudonyms + received row), else the
- * failure status IngestService names (0xA700, 0xA900, 0xC000) with its reason as Error Comment.
- * Decoding, the de-identified copy, indexing and the announcement follow in the background
+ * objects land in {@code ingest/incoming} inside the storage root and are accepted by
+ * {@link IngestService} into the dataset their AE titles map to before the response is sent: the
+ * sender gets Success only for an object whose header checked out and whose bytes are fsync'ed
+ * in the accept journal, else the failure status IngestService names (0xA700, 0xA900, 0xC000)
+ * with its reason as Error Comment. Moving it into storage and the database, decoding, the
+ * de-identified copy, indexing and the announcement follow in the background
  * ({@link InstanceProcessor}), so a modality's association is never held up by them.
  */
 @ApplicationScoped
@@ -72,10 +72,10 @@ public class DicomNode {
     /** The C-STORE status is IngestService's verdict on the object. */
     StoreResult store(ReceivedInstance received) {
         String dataset = routing.datasetFor(received.callingAeTitle(), received.calledAeTitle());
-        IngestService.Outcome outcome = ingest.accept(received.file(), received.callingAeTitle(), null, dataset);
+        IngestService.Outcome outcome = ingest.acceptJournaled(received.file(), received.header(), received.callingAeTitle(), dataset);
         if (outcome.stored()) {
-            if (outcome.instanceId() != null) {
-                processor.submit(outcome.instanceId());
+            if (outcome.journaled() != null) {
+                processor.submit(outcome.journaled());
             }
             return StoreResult.stored();
         }

@@ -1,5 +1,6 @@
 package io.medssl.ingest.service;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.dicom.Deidentifier;
 import io.medssl.dicom.DicomObject;
@@ -12,7 +13,9 @@ import io.medssl.ingest.config.IngestConfig;
 import io.medssl.ingest.deid.Pseudonymizer;
 import io.medssl.ingest.messaging.OutboxRelay;
 import io.medssl.storage.BlobStore;
+import io.medssl.storage.Journal;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,15 +40,23 @@ public class IngestService {
      * them); they are null when the object could not be read.
      */
     public record Outcome(boolean stored, String instanceId, InstanceIngested instance, String error, Failure failure,
-                          String sopClassUid, String sopInstanceUid) {
+                          String sopClassUid, String sopInstanceUid, Journal.Entry journaled) {
         static Outcome rejected(Failure failure, String error, DicomObject object) {
             return new Outcome(false, null, null, error, failure, object == null ? null : object.sopClassUid(),
-                    object == null ? null : object.sopInstanceUid());
+                    object == null ? null : object.sopInstanceUid(), null);
+        }
+
+        static Outcome accepted(String instanceId, DicomObject object, Journal.Entry journaled) {
+            return new Outcome(true, instanceId, null, null, null, object.sopClassUid(), object.sopInstanceUid(), journaled);
         }
 
         Outcome withInstance(InstanceIngested event) {
-            return new Outcome(stored, instanceId, event, error, failure, sopClassUid, sopInstanceUid);
+            return new Outcome(stored, instanceId, event, error, failure, sopClassUid, sopInstanceUid, journaled);
         }
+    }
+
+    /** What the accept journal records about an object besides its bytes (no PHI: a pseudonym, the dataset, an AE title). */
+    record JournaledObject(String instanceId, String dataset, String callingAe) {
     }
 
     /** Why an object was refused, in the terms of DICOM's failure statuses (PS3.4 B.2.3, PS3.18 10.5). */
@@ -69,14 +80,18 @@ public class IngestService {
     }
 
     private final BlobStore store;
+    private final Journal journal;
+    private final ObjectMapper json;
     private final Pseudonymizer pseudonyms;
     private final InstanceIndex index;
     private final OutboxRelay relay;
     private final IngestConfig config;
 
-    public IngestService(BlobStore store, Pseudonymizer pseudonyms, InstanceIndex index,
+    public IngestService(BlobStore store, Journal journal, ObjectMapper json, Pseudonymizer pseudonyms, InstanceIndex index,
                          OutboxRelay relay, IngestConfig config) {
         this.store = store;
+        this.journal = journal;
+        this.json = json;
         this.pseudonyms = pseudonyms;
         this.index = index;
         this.relay = relay;
@@ -126,26 +141,45 @@ public class IngestService {
     }
 
     /**
-     * The DICOM node's step: validates the object's header, keeps the original durably (fsync'ed,
-     * inside ingest's PHI area) and commits a {@code received} row, which is what makes it
-     * accepted (its pseudonym map is recomputable from the original and is written when
-     * processed); decoding, the de-identified copy, indexing and the announcement follow in
-     * {@link #process(String)}. The outcome names the instance pseudonym ({@code instance} is
-     * null). Quarantined objects are accepted with a null instance pseudonym: nothing follows.
+     * Validates the object's header, keeps the original durably (fsync'ed, inside ingest's PHI
+     * area) and commits a {@code received} row, which is what makes it accepted (its pseudonym
+     * map is recomputable from the original and is written when processed); decoding, the
+     * de-identified copy, indexing and the announcement follow in {@link #process(String)}. The
+     * outcome names the instance pseudonym ({@code instance} is null). Quarantined objects are
+     * accepted with a null instance pseudonym: nothing follows.
      */
     public Outcome accept(Path file, String callingAeTitle, String expectedStudy, String dataset) {
+        return accept(file, null, callingAeTitle, expectedStudy, dataset, false);
+    }
+
+    /**
+     * The DICOM node's step: as {@link #accept(Path, String, String, String)}, but the object is
+     * made durable by appending it to the accept journal (one {@code fdatasync} of a prepared
+     * segment) instead of storing it and committing a row, which is most of what a C-STORE waits
+     * for. {@link #settle} then moves it into storage and the received table in the background;
+     * the outcome's {@code journaled} entry is what to settle. {@code header} is the header the
+     * association layer already read (null: read it here).
+     */
+    public Outcome acceptJournaled(Path file, DicomObject header, String callingAeTitle, String dataset) {
+        return accept(file, header, callingAeTitle, null, dataset, true);
+    }
+
+    private Outcome accept(Path file, DicomObject header, String callingAeTitle, String expectedStudy, String dataset,
+                           boolean journaled) {
         if (dataset == null || dataset.isBlank()) {
             dataset = config.dataset();
         }
-        DicomObject object;
-        try {
-            // Identifiers and flags only: the pixels are read (and checked) when processing.
-            object = DicomReader.readHeader(file);
-        } catch (InvalidDicomException e) {
-            deleteQuietly(file);
-            String reason = withoutPath(e.getMessage(), file);
-            LOG.warnf("rejected an object from %s: %s", callingAeTitle, reason);
-            return Outcome.rejected(Failure.CANNOT_UNDERSTAND, reason, null);
+        DicomObject object = header;
+        if (object == null) {
+            try {
+                // Identifiers and flags only: the pixels are read (and checked) when processing.
+                object = DicomReader.readHeader(file);
+            } catch (InvalidDicomException e) {
+                deleteQuietly(file);
+                String reason = withoutPath(e.getMessage(), file);
+                LOG.warnf("rejected an object from %s: %s", callingAeTitle, reason);
+                return Outcome.rejected(Failure.CANNOT_UNDERSTAND, reason, null);
+            }
         }
         if (expectedStudy != null && !expectedStudy.equals(object.studyInstanceUid())) {
             deleteQuietly(file);
@@ -158,10 +192,16 @@ public class IngestService {
             return quarantine(file, object, instanceId, callingAeTitle);
         }
         try {
-            store.putFile(originalKey(instanceId), file);
-            index.accept(instanceId, dataset, callingAeTitle);
+            Journal.Entry entry = null;
+            if (journaled) {
+                entry = journal.append(json.writeValueAsBytes(new JournaledObject(instanceId, dataset, callingAeTitle)), file);
+                deleteQuietly(file);
+            } else {
+                store.putFile(originalKey(instanceId), file);
+                index.accept(instanceId, dataset, callingAeTitle);
+            }
             LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
-            return new Outcome(true, instanceId, null, null, null, object.sopClassUid(), object.sopInstanceUid());
+            return Outcome.accepted(instanceId, object, entry);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -171,6 +211,20 @@ public class IngestService {
             deleteQuietly(file);
             return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
         }
+    }
+
+    /**
+     * Moves a journaled object where {@link #accept} would have put it (original fsync'ed into
+     * storage, {@code received} row committed), then settles its journal entry; returns its
+     * instance pseudonym, ready for {@link #process(String)}. Idempotent: after a restart the
+     * journal may hand back entries that were settled already.
+     */
+    public String settle(Journal.Entry entry) throws IOException {
+        JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
+        store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out));
+        index.accept(object.instanceId(), object.dataset(), object.callingAe());
+        journal.settle(entry);
+        return object.instanceId();
     }
 
     /** What processing produced: the event, and the outbox id of its announcement unless it is an identical resend. */
@@ -300,7 +354,7 @@ public class IngestService {
             store.putFile("ingest/quarantine/" + instanceId + ".dcm", file);
             LOG.warnf("quarantined %s from %s: BurnedInAnnotation=YES (kept in ingest/quarantine, not passed on)", instanceId,
                     callingAeTitle);
-            return new Outcome(true, null, null, null, null, object.sopClassUid(), object.sopInstanceUid());
+            return new Outcome(true, null, null, null, null, object.sopClassUid(), object.sopInstanceUid(), null);
         } catch (Exception e) {
             LOG.errorf("could not quarantine %s: %s", instanceId, e.getClass().getSimpleName());
             deleteQuietly(file);

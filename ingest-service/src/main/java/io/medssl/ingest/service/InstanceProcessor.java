@@ -3,6 +3,7 @@ package io.medssl.ingest.service;
 import io.medssl.ingest.config.IngestConfig;
 import io.medssl.ingest.dimse.DicomNode;
 import io.medssl.ingest.messaging.OutboxRelay;
+import io.medssl.storage.Journal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,22 +11,27 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * Works through accepted instances in the background ({@link IngestService#process(String)}),
  * so the DICOM node answers as soon as an object is durable and a sender's association is never
- * held up by decoding. The queue is the database's {@code received} table: what the node
- * accepts is submitted at once; what was left by a restart, or failed (storage or database
- * trouble), is picked up again by a periodic pass. On a small machine decoding and receiving
+ * held up by decoding. What the node journaled is first settled into storage and the database's
+ * {@code received} table ({@link IngestService#settle}); that table is the queue: what is
+ * accepted is submitted at once; what was left by a restart (unsettled journal entries included),
+ * or failed (storage or database trouble), is picked up again by a periodic pass. On a small machine decoding and receiving
  * compete for the same cores, so while a sender is being served processing waits, up to a
  * bounded backlog ({@code medssl.processing.yield-while-receiving-up-to}). Logs progress (rate,
  * backlog, ETA) while busy.
@@ -45,7 +51,11 @@ public class InstanceProcessor {
     private final IngestConfig config;
     /** Looked up lazily: the node submits to this processor, and this processor asks the node whether it is busy. */
     private final Instance<DicomNode> node;
+    private final Journal journal;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Journaled objects submitted and not yet settled; those whose settling failed wait in {@link #unsettled}. */
+    private final AtomicInteger journaled = new AtomicInteger();
+    private final Queue<Journal.Entry> unsettled = new ConcurrentLinkedQueue<>();
     private final AtomicLong processed = new AtomicLong();
     private ExecutorService workers;
     private ScheduledExecutorService timer;
@@ -53,8 +63,9 @@ public class InstanceProcessor {
     private long processedAtLastReport;
 
     public InstanceProcessor(IngestService ingest, InstanceIndex index, OutboxRelay relay, IngestConfig config,
-                             Instance<DicomNode> node) {
+                             Instance<DicomNode> node, Journal journal) {
         this.ingest = ingest;
+        this.journal = journal;
         this.index = index;
         this.relay = relay;
         this.config = config;
@@ -69,6 +80,11 @@ public class InstanceProcessor {
             t.setDaemon(true);
             return t;
         });
+        List<Journal.Entry> left = journal.recovered();
+        if (!left.isEmpty()) {
+            LOG.infof("processing: %d journaled object(s) from before the restart queued again", left.size());
+            left.forEach(this::submit);
+        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "instance-processor-timer"));
         timer.scheduleWithFixedDelay(this::rescan, 0, RESCAN.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -90,14 +106,47 @@ public class InstanceProcessor {
         }
     }
 
+    /** Queues a journaled object: settled first, then processed. */
+    public void submit(Journal.Entry entry) {
+        journaled.incrementAndGet();
+        workers.execute(() -> settleAndRun(entry));
+    }
+
     /** Instances accepted and not yet processed (health, tests). */
     public long backlog() {
-        return index.pendingCount();
+        return index.pendingCount() + journaled.get() + unsettled.size();
+    }
+
+    private void settleAndRun(Journal.Entry entry) {
+        String instanceId;
+        try {
+            yieldToReceiving();
+            instanceId = ingest.settle(entry);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            // Still in the journal: the next pass retries it (and the next start, were this one to end).
+            unsettled.add(entry);
+            LOG.warnf("settling a journaled object failed, retrying in %d s: %s", RESCAN.toSeconds(), e.getClass().getSimpleName());
+            return;
+        } finally {
+            journaled.decrementAndGet();
+        }
+        if (queued.add(instanceId)) {
+            run(instanceId, false);
+        }
     }
 
     private void run(String instanceId) {
+        run(instanceId, true);
+    }
+
+    private void run(String instanceId, boolean yield) {
         try {
-            yieldToReceiving();
+            if (yield) {
+                yieldToReceiving();
+            }
             queued.remove(instanceId);
             Optional<IngestService.Processed> done = ingest.process(instanceId);
             if (done.isPresent() && done.get().announcement().isPresent()) {
@@ -116,7 +165,7 @@ public class InstanceProcessor {
     /** Waits while a sender is being served and the backlog is small (see {@code yield-while-receiving-up-to}). */
     private void yieldToReceiving() throws InterruptedException {
         int limit = config.processing().yieldWhileReceivingUpTo();
-        while (limit > 0 && queued.size() < limit && node.get().activeAssociations() > 0) {
+        while (limit > 0 && queued.size() + journaled.get() < limit && node.get().activeAssociations() > 0) {
             Thread.sleep(YIELD_POLL.toMillis());
         }
     }
@@ -124,6 +173,9 @@ public class InstanceProcessor {
     /** Leftovers (from before this start, or failed) back into the queue; and a progress line while busy. */
     void rescan() {
         try {
+            for (Journal.Entry entry; (entry = unsettled.poll()) != null; ) {
+                submit(entry);
+            }
             Instant cutoff = Instant.now().minus(GRACE);
             Instant before = startedAt.isAfter(cutoff) ? startedAt : cutoff;
             int requeued = 0;
@@ -147,7 +199,7 @@ public class InstanceProcessor {
         long total = processed.get();
         long recent = total - processedAtLastReport;
         processedAtLastReport = total;
-        long waiting = index.pendingCount();
+        long waiting = backlog();
         if (recent == 0 && waiting == 0) {
             return;
         }

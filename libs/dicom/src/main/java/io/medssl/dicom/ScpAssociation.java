@@ -61,6 +61,8 @@ final class ScpAssociation {
     private static final int C_ECHO_RSP = 0x8030;
     private static final int C_CANCEL_RQ = 0x0FFF;
     private static final int NO_DATA_SET = 0x0101;
+    /** Bytes of the (0000,0000) element in implicit VR little endian. */
+    private static final int GROUP_LENGTH_ELEMENT = 12;
 
     /** Why the association is refused, as A-ASSOCIATE-RJ result, source and reason (PS3.8 9.3.4). */
     record Rejection(int result, int source, int reason, String description) {
@@ -369,11 +371,12 @@ final class ScpAssociation {
             }
             p.out = null;
         }
-        StoreResult result = p.failure != null ? p.failure : checkDataSet(p);
+        DicomObject header = p.failure != null ? null : readHeader(p);
+        StoreResult result = p.failure != null ? p.failure : checkDataSet(p, header);
         if (result == null) {
             try {
                 result = scp.handler().onReceived(new ReceivedInstance(p.file, request.callingAeTitle(), request.calledAeTitle(),
-                        p.transferSyntaxUid, p.sopClassUid, p.sopInstanceUid));
+                        p.transferSyntaxUid, p.sopClassUid, p.sopInstanceUid, header));
                 if (result == null) {
                     throw new IllegalStateException("the handler gave no answer");
                 }
@@ -396,25 +399,27 @@ final class ScpAssociation {
         send(p.contextId, response(C_STORE_RSP, p.sopClassUid, p.sopInstanceUid, p.messageId, result.status(), result.wireComment()));
     }
 
+    /** The header up to the pixels, read once here for the check below and passed on to the handler. */
+    private static DicomObject readHeader(PendingStore p) {
+        try {
+            return DicomReader.readHeader(p.file);
+        } catch (InvalidDicomException e) {
+            return null; // not ours to judge: the handler reads the object and says what is wrong with it
+        }
+    }
+
     /**
      * The data set must carry the SOP class and instance the request named (PS3.4 B.2.3: 0xA900
-     * otherwise); reads only the top of the file. Null when it does (or when it cannot be read
-     * that far: the handler then decides).
+     * otherwise). Null when it does, or when the header could not be read (the handler decides).
      */
-    private static StoreResult checkDataSet(PendingStore p) {
-        AttributeList list = new AttributeList();
-        list.setDecompressPixelData(false);
-        try {
-            list.read(p.file.toFile(), new AttributeTag(0x0008, 0x0019));
-        } catch (Throwable t) {
-            return null; // not ours to judge: the handler reads the whole object and says what is wrong with it
+    private static StoreResult checkDataSet(PendingStore p, DicomObject header) {
+        if (header == null) {
+            return null;
         }
-        String sopClass = uid(list, TagFromName.SOPClassUID);
-        String sopInstance = uid(list, TagFromName.SOPInstanceUID);
-        if (!sopClass.isEmpty() && !sopClass.equals(p.sopClassUid)) {
+        if (!header.sopClassUid().equals(p.sopClassUid)) {
             return StoreResult.failed(StoreResult.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "SOP Class UID differs from the C-STORE request");
         }
-        if (!sopInstance.isEmpty() && !sopInstance.equals(p.sopInstanceUid)) {
+        if (!header.sopInstanceUid().equals(p.sopInstanceUid)) {
             return StoreResult.failed(StoreResult.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
                     "SOP Instance UID differs from the C-STORE request");
         }
@@ -438,11 +443,17 @@ final class ScpAssociation {
         if (sopInstance != null) {
             putUid(list, TagFromName.AffectedSOPInstanceUID, sopInstance);
         }
-        int length = encode(list).length;
+        // Command Group Length comes first and counts the bytes after it: encode once with 0 and
+        // patch its value (implicit VR little endian: tag 4, length 4, then the 4-byte value).
         Attribute groupLength = new UnsignedLongAttribute(new AttributeTag(0x0000, 0x0000));
-        groupLength.addValue(length);
+        groupLength.addValue(0);
         list.put(groupLength);
-        return encode(list);
+        byte[] encoded = encode(list);
+        int length = encoded.length - GROUP_LENGTH_ELEMENT;
+        for (int i = 0; i < 4; i++) {
+            encoded[8 + i] = (byte) (length >>> (8 * i));
+        }
+        return encoded;
     }
 
     private static byte[] encode(AttributeList list) throws Exception {
