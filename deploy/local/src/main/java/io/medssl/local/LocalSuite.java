@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -38,11 +39,15 @@ public final class LocalSuite implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The services this suite runs (all four unless started with {@link #startOnly}). */
+    private final Set<String> included;
 
-    private LocalSuite(SuiteOptions options, Map<String, List<String>> extraSettings, EmbeddedKafkaBroker broker) {
+    private LocalSuite(SuiteOptions options, Map<String, List<String>> extraSettings, EmbeddedKafkaBroker broker,
+                       Set<String> included) {
         this.options = options;
         this.extraSettings = extraSettings;
         this.broker = broker;
+        this.included = included;
     }
 
     public static LocalSuite start(SuiteOptions options) throws IOException {
@@ -51,10 +56,20 @@ public final class LocalSuite implements AutoCloseable {
 
     /** Starts the suite with extra system properties per service (e.g. {@code trainer-service → -D…}). */
     public static LocalSuite start(SuiteOptions options, Map<String, List<String>> extraSettings) throws IOException {
+        return start(options, extraSettings, null);
+    }
+
+    /** The broker, the PACS and only the named services (e.g. ingest-service alone, for its crash test). */
+    public static LocalSuite startOnly(SuiteOptions options, Set<String> services) throws IOException {
+        return start(options, Map.of(), Set.copyOf(services));
+    }
+
+    private static LocalSuite start(SuiteOptions options, Map<String, List<String>> extraSettings, Set<String> included)
+            throws IOException {
         Files.createDirectories(options.dataDir().resolve("logs"));
         say("starting Kafka broker (KRaft, in-process) on 127.0.0.1:%d", options.kafkaPort());
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), false, options.kafkaPort());
-        LocalSuite suite = new LocalSuite(options, extraSettings, broker);
+        LocalSuite suite = new LocalSuite(options, extraSettings, broker, included);
         try {
             suite.launchPacs();
             for (Service service : suite.services()) {
@@ -68,6 +83,10 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     private List<Service> services() {
+        return allServices().stream().filter(s -> included == null || included.contains(s.name())).toList();
+    }
+
+    private List<Service> allServices() {
         // Each service validates its medssl.* keys: pass a service only its own.
         return List.of(
                 new Service("ingest-service", options.ingestPort(), "384m", List.of(
@@ -292,6 +311,20 @@ public final class LocalSuite implements AutoCloseable {
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /** Kills a service at once (SIGKILL: no shutdown hooks, nothing flushed), as a crash or power cut would. */
+    public void crash(String service) throws InterruptedException {
+        Process p = processes.get(service);
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+        say("killed %s (SIGKILL)", service);
+    }
+
+    /** Starts a service again with the same settings and data (after {@link #crash}). */
+    public void restart(String service) throws IOException {
+        launch(services().stream().filter(s -> s.name().equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + service + " in this suite")));
     }
 
     /** Whether every service process is still running. */
