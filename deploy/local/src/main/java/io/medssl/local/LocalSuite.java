@@ -95,13 +95,13 @@ public final class LocalSuite implements AutoCloseable {
                         "-Dmedssl.results.port=" + options.pacsPort(),
                         // The index database lives with the suite's data, not in the working directory.
                         "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + options.dataDir().resolve("ingest-db").toAbsolutePath()
-                                + "/index;DB_CLOSE_ON_EXIT=FALSE")),
+                                + "/index;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")),
                 new Service("pretext-service", options.pretextPort(), "384m", List.of()),
                 new Service("trainer-service", options.trainerPort(), "1536m", List.of(
                         "-Dmedssl.trainer.steps=" + options.trainingSteps(),
                         // The jobs database lives with the suite's data, not in the working directory.
                         "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + options.dataDir().resolve("trainer-db").toAbsolutePath()
-                                + "/jobs;DB_CLOSE_ON_EXIT=FALSE")),
+                                + "/jobs;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")),
                 new Service("inference-service", options.inferencePort(), "384m", List.of(
                         "-Dmedssl.routes[0].dataset=default", "-Dmedssl.routes[0].model=" + SuiteOptions.DEMO_MODEL)));
     }

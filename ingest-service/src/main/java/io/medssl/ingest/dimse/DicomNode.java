@@ -8,8 +8,10 @@ import io.medssl.ingest.service.IngestService;
 import io.medssl.ingest.service.InstanceProcessor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -83,7 +85,8 @@ public class DicomNode {
         return StoreResult.failed(status, outcome.error());
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Before the processor stops (its default priority is later), so no object arrives that it can no longer take. */
+    void stop(@Observes @Priority(Interceptor.Priority.APPLICATION) ShutdownEvent event) {
         if (scp != null) {
             scp.close();
         }

@@ -6,9 +6,11 @@ import io.medssl.ingest.messaging.OutboxRelay;
 import io.medssl.storage.Journal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +61,7 @@ public class InstanceProcessor {
     private final Queue<Journal.Entry> unsettled = new ConcurrentLinkedQueue<>();
     private final AtomicLong processed = new AtomicLong();
     private ExecutorService workers;
+    private ExecutorService settler;
     private ScheduledExecutorService timer;
     private volatile Instant startedAt = Instant.now();
     private long processedAtLastReport;
@@ -72,11 +76,19 @@ public class InstanceProcessor {
         this.node = node;
     }
 
-    void start(@Observes StartupEvent event) {
+    /** Before the DICOM node starts (its default priority is later): what it journals is submitted here. */
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         startedAt = Instant.now();
         int count = Math.max(1, config.processing().workers());
         workers = Executors.newFixedThreadPool(count, r -> {
             Thread t = new Thread(r, "instance-processor");
+            t.setDaemon(true);
+            return t;
+        });
+        // One thread, so journaled objects are settled in the order they were received: a resent
+        // instance's newer content always ends up as its original.
+        settler = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "journal-settler");
             t.setDaemon(true);
             return t;
         });
@@ -93,6 +105,10 @@ public class InstanceProcessor {
         if (timer != null) {
             timer.shutdownNow();
         }
+        if (settler != null) {
+            // What is left stays in the journal for the next start.
+            settler.shutdownNow();
+        }
         if (workers != null) {
             // What is left stays in the received table for the next start.
             workers.shutdownNow();
@@ -106,10 +122,15 @@ public class InstanceProcessor {
         }
     }
 
-    /** Queues a journaled object: settled first, then processed. */
+    /** Queues a journaled object: settled first (in order of arrival), then processed. */
     public void submit(Journal.Entry entry) {
         journaled.incrementAndGet();
-        workers.execute(() -> settleAndRun(entry));
+        try {
+            settler.execute(() -> settle(entry));
+        } catch (RejectedExecutionException stopping) {
+            // Durable in the journal already: the next start hands it back.
+            journaled.decrementAndGet();
+        }
     }
 
     /** Instances accepted and not yet processed (health, tests). */
@@ -117,12 +138,13 @@ public class InstanceProcessor {
         return index.pendingCount() + journaled.get() + unsettled.size();
     }
 
-    private void settleAndRun(Journal.Entry entry) {
+    private void settle(Journal.Entry entry) {
         String instanceId;
         try {
             yieldToReceiving();
             instanceId = ingest.settle(entry);
         } catch (InterruptedException e) {
+            // Stopping: the entry stays in the journal for the next start.
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
@@ -133,20 +155,16 @@ public class InstanceProcessor {
         } finally {
             journaled.decrementAndGet();
         }
-        if (queued.add(instanceId)) {
-            run(instanceId, false);
+        try {
+            submit(instanceId);
+        } catch (RejectedExecutionException stopping) {
+            queued.remove(instanceId); // its received row is committed: the next start's pass takes it
         }
     }
 
     private void run(String instanceId) {
-        run(instanceId, true);
-    }
-
-    private void run(String instanceId, boolean yield) {
         try {
-            if (yield) {
-                yieldToReceiving();
-            }
+            yieldToReceiving();
             queued.remove(instanceId);
             Optional<IngestService.Processed> done = ingest.process(instanceId);
             if (done.isPresent() && done.get().announcement().isPresent()) {

@@ -7,18 +7,23 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -26,17 +31,18 @@ import java.util.zip.CRC32C;
 /**
  * A durable append-only journal of files: what a receiver writes before it says "stored", so the
  * acknowledgement costs one {@code fdatasync} of data already in place rather than creating,
- * fsyncing and renaming a file and fsyncing its folder (about 1.3 ms per object here against 0.2).
+ * fsyncing and renaming a file and fsyncing its folder (about 1.3 ms per object here against 0.5).
  * Entries are appended to segment files that were filled with zeros (or recycled) before use, so
  * an append changes no file-system metadata; concurrent appends share one sync (group commit).
- * Each entry carries its segment's sequence number and a CRC-32C over all of it: recovery reads
- * every segment up to the first entry that is torn, stale (left from a recycled segment's earlier
- * life) or corrupt — only entries that were never acknowledged can be there.
+ * Entries are written one after the other and each carries its segment's sequence number (never
+ * reused) and a CRC-32C over all of it: recovery reads every segment up to the first entry that
+ * is torn, stale (left from a recycled segment's earlier life) or corrupt — an acknowledged entry
+ * was synced, and with it everything written before it, so only unacknowledged ones can be there.
  *
- * <p>The owner moves each entry's content to its lasting place and then {@link #settle}s it; a
- * segment whose entries are all settled is recycled for later appends. After a restart the
- * entries of unsettled segments are returned by {@link #recovered()} (some may have been settled
- * before: settling must be idempotent).
+ * <p>The owner moves each entry's content to its lasting place and then {@link #settle}s it. A
+ * segment whose entries are all settled is recycled for later appends. Settling is noted in a
+ * small side file without a sync: after a restart {@link #recovered()} returns the entries not
+ * noted there (after a power cut a few settled ones may come back: settling must tolerate that).
  */
 public final class Journal implements AutoCloseable {
     /**
@@ -49,34 +55,20 @@ public final class Journal implements AutoCloseable {
     /** magic, segment sequence, meta length, payload length (long). */
     private static final int HEADER = 4 + 8 + 4 + 8;
     private static final int TRAILER = 4;
+    private static final int MAX_META = 64 * 1024;
     private static final int COPY_CHUNK = 1 << 20;
     /** Appends must have paused this long before a spare is prepared while another is still ready. */
     private static final long QUIET_NANOS = 200_000_000L;
     private static final String SUFFIX = ".journal";
+    /** Recycled segments keep their last sequence in the name, so a restart never reuses it. */
+    private static final String RECYCLED = "spare-";
+    private static final String FRESH = "fresh-";
+    private static final String PREPARING = "preparing-";
+    private static final String SETTLED_FILE = "settled.log";
 
     /** One appended file: where it is, and the owner's description of it ({@code meta}). */
     public record Entry(long sequence, long offset, byte[] meta, long payloadLength) {
     }
-
-    private final Path dir;
-    private final long segmentSize;
-    private final Object appendLock = new Object();
-    private final Deque<Path> spares = new ArrayDeque<>();
-    private final ByteBuffer copyBuffer = ByteBuffer.allocateDirect(COPY_CHUNK);
-    private final ExecutorService preparer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "journal-preparer");
-        t.setDaemon(true);
-        return t;
-    });
-    /** The spare being prepared in the background, if any (under the append lock). */
-    private Future<Path> preparing;
-    /** Read by the preparer without the append lock (which an append may hold while it waits for the preparer). */
-    private volatile int spareCount;
-    private volatile long lastAppendNanos;
-    private final List<Segment> segments = new ArrayList<>();
-    private final List<Entry> recovered;
-    private Segment active;
-    private long nextSequence;
 
     private static final class Segment {
         final long sequence;
@@ -85,11 +77,15 @@ public final class Journal implements AutoCloseable {
         final long capacity;
         /** Bytes handed out to appenders (under the append lock). */
         long reserved;
-        /** Entries appended and not yet settled, plus appends in progress. */
-        final AtomicInteger live = new AtomicInteger();
+        /** Entries appended (or recovered) and their offsets once settled (under the segment's lock). */
+        int entries;
+        final Set<Long> settled = new HashSet<>();
         /** Appends whose bytes are written; {@link #syncedThrough} is the count covered by the last sync. */
         final AtomicLong written = new AtomicLong();
         long syncedThrough;
+        /** A sync failed: nothing in this segment written since is known to be on disk. */
+        boolean failed;
+        /** No more appends (under the append lock). */
         boolean sealed;
 
         Segment(long sequence, Path file, FileChannel channel, long capacity) {
@@ -98,12 +94,38 @@ public final class Journal implements AutoCloseable {
             this.channel = channel;
             this.capacity = capacity;
         }
+
+        synchronized boolean allSettled() {
+            return settled.size() == entries;
+        }
     }
 
-    private Journal(Path dir, long segmentSize) throws IOException {
+    private final Path dir;
+    private final long segmentSize;
+    private final Object appendLock = new Object();
+    private final Deque<Path> spares = new ArrayDeque<>();
+    private final Map<Long, Segment> segments = new HashMap<>();
+    private final List<Entry> recovered = new ArrayList<>();
+    private final ByteBuffer copyBuffer = ByteBuffer.allocateDirect(COPY_CHUNK);
+    private final FileChannel settledLog;
+    private final ExecutorService preparer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "journal-preparer");
+        t.setDaemon(true);
+        return t;
+    });
+    private Segment active;
+    private long nextSequence;
+    /** The spare being prepared in the background, if any (under the append lock). */
+    private Future<Path> preparing;
+    /** Read by the preparer without the append lock (which an append may hold while it waits for the preparer). */
+    private volatile int spareCount;
+    private volatile long lastAppendNanos = System.nanoTime() - QUIET_NANOS;
+    private volatile boolean closed;
+
+    private Journal(Path dir, long segmentSize, FileChannel settledLog) {
         this.dir = dir;
         this.segmentSize = segmentSize;
-        this.recovered = new ArrayList<>();
+        this.settledLog = settledLog;
     }
 
     /**
@@ -115,42 +137,85 @@ public final class Journal implements AutoCloseable {
             throw new IllegalArgumentException("segment size " + segmentSize + " is below 64 KiB");
         }
         Files.createDirectories(dir);
-        Journal journal = new Journal(dir, segmentSize);
-        journal.recover();
-        synchronized (journal.appendLock) {
-            journal.topUpSpares();
+        Map<Long, Set<Long>> settled = readSettled(dir.resolve(SETTLED_FILE));
+        Journal journal = new Journal(dir, segmentSize, FileChannel.open(dir.resolve(SETTLED_FILE + ".new"),
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        try {
+            journal.recover(settled);
+            // The settled notes of the segments still here, in a fresh file (the old one's may name gone segments).
+            Files.move(dir.resolve(SETTLED_FILE + ".new"), dir.resolve(SETTLED_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            synchronized (journal.appendLock) {
+                journal.topUpSpares();
+            }
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            throw e;
         }
         return journal;
     }
 
-    private void recover() throws IOException {
+    private static Map<Long, Set<Long>> readSettled(Path file) throws IOException {
+        Map<Long, Set<Long>> settled = new HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return settled;
+        }
+        ByteBuffer notes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        while (notes.remaining() >= 16) { // a torn last note is ignored: its entry comes back
+            settled.computeIfAbsent(notes.getLong(), k -> new HashSet<>()).add(notes.getLong());
+        }
+        return settled;
+    }
+
+    private void recover(Map<Long, Set<Long>> settledNotes) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
         }
         for (Path file : files) {
             String name = file.getFileName().toString();
-            if (name.startsWith("preparing-")) {
+            String stem = name.substring(0, name.length() - SUFFIX.length());
+            if (name.startsWith(PREPARING)) {
                 Files.delete(file); // a preparation cut short by the end of the last run
-                continue;
-            }
-            if (name.startsWith("spare-")) {
-                spares.add(file);
-                continue;
-            }
-            long sequence = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
-            nextSequence = Math.max(nextSequence, sequence + 1);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            Segment segment = new Segment(sequence, file, channel, channel.size());
-            segment.sealed = true;
-            List<Entry> entries = scan(segment);
-            segment.live.set(entries.size());
-            recovered.addAll(entries);
-            segments.add(segment);
-            if (entries.isEmpty()) {
-                retire(segment);
+            } else if (name.startsWith(FRESH) || name.startsWith(RECYCLED)) {
+                if (name.startsWith(RECYCLED)) {
+                    nextSequence = Math.max(nextSequence, sequenceIn(stem.substring(RECYCLED.length())) + 1);
+                }
+                if (Files.size(file) == segmentSize) {
+                    spares.add(file);
+                } else {
+                    Files.delete(file); // prepared for another segment size
+                }
+            } else if (sequenceIn(stem) >= 0) {
+                long sequence = sequenceIn(stem);
+                nextSequence = Math.max(nextSequence, sequence + 1);
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Segment segment = new Segment(sequence, file, channel, channel.size());
+                segment.sealed = true;
+                segments.put(sequence, segment);
+                Set<Long> settled = settledNotes.getOrDefault(sequence, Set.of());
+                for (Entry entry : scan(segment)) {
+                    segment.entries++;
+                    if (settled.contains(entry.offset())) {
+                        segment.settled.add(entry.offset());
+                        noteSettled(entry);
+                    } else {
+                        recovered.add(entry);
+                    }
+                }
+                if (segment.allSettled()) {
+                    retire(segment);
+                }
             }
         }
+    }
+
+    /** The number a segment file is named by; -1 for a name that is not one. */
+    private static long sequenceIn(String stem) {
+        if (stem.isEmpty() || stem.length() > 19 || !stem.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(stem);
     }
 
     /** The valid entries of a segment, in order, up to the first torn, stale or corrupt one. */
@@ -158,7 +223,8 @@ public final class Journal implements AutoCloseable {
         List<Entry> entries = new ArrayList<>();
         long offset = 0;
         ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        while (offset + HEADER + TRAILER <= segment.capacity) {
+        ByteBuffer chunk = ByteBuffer.allocate(COPY_CHUNK);
+        while (segment.capacity - offset >= HEADER + TRAILER) {
             header.clear();
             readFully(segment.channel, header, offset);
             header.flip();
@@ -167,8 +233,8 @@ public final class Journal implements AutoCloseable {
             }
             int metaLength = header.getInt();
             long payloadLength = header.getLong();
-            long end = offset + HEADER + metaLength + payloadLength + TRAILER;
-            if (metaLength < 0 || payloadLength < 0 || end > segment.capacity) {
+            long room = segment.capacity - offset - HEADER - TRAILER;
+            if (metaLength < 0 || metaLength > MAX_META || payloadLength < 0 || payloadLength > room - metaLength) {
                 break;
             }
             CRC32C crc = new CRC32C();
@@ -178,21 +244,21 @@ public final class Journal implements AutoCloseable {
             readFully(segment.channel, meta, offset + HEADER);
             meta.flip();
             crc.update(meta.duplicate());
-            ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(COPY_CHUNK, Math.max(1, payloadLength)));
+            long at = offset + HEADER + metaLength;
             for (long done = 0; done < payloadLength; ) {
                 chunk.clear().limit((int) Math.min(chunk.capacity(), payloadLength - done));
-                readFully(segment.channel, chunk, offset + HEADER + metaLength + done);
+                readFully(segment.channel, chunk, at + done);
                 chunk.flip();
                 done += chunk.remaining();
                 crc.update(chunk);
             }
             ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(segment.channel, trailer, end - TRAILER);
+            readFully(segment.channel, trailer, at + payloadLength);
             if (trailer.flip().getInt() != (int) crc.getValue()) {
                 break;
             }
             entries.add(new Entry(segment.sequence, offset, meta.array(), payloadLength));
-            offset = end;
+            offset = at + payloadLength + TRAILER;
         }
         return entries;
     }
@@ -207,6 +273,9 @@ public final class Journal implements AutoCloseable {
      * storage (the file is left in place). Safe to call from several threads.
      */
     public Entry append(byte[] meta, Path payload) throws IOException {
+        if (meta.length > MAX_META) {
+            throw new IllegalArgumentException("journal meta of " + meta.length + " bytes; at most " + MAX_META);
+        }
         long payloadLength = Files.size(payload);
         long length = HEADER + meta.length + payloadLength + TRAILER;
         Segment segment;
@@ -215,23 +284,24 @@ public final class Journal implements AutoCloseable {
         // Entries are written one after the other, in file order: a sync that makes an entry
         // durable then covers every entry before it, so recovery may stop at the first bad one.
         synchronized (appendLock) {
+            if (closed) {
+                throw new IOException("the journal is closed");
+            }
             if (active == null || active.reserved + length > active.capacity) {
                 rotate(length);
             }
             segment = active;
             offset = segment.reserved;
             segment.reserved += length;
-            segment.live.incrementAndGet();
             try {
                 write(segment, offset, meta, payload, payloadLength);
             } catch (IOException | RuntimeException e) {
-                // Whatever follows this entry in the segment would be unreachable after a restart.
-                seal(segment);
-                active = null;
-                if (segment.live.decrementAndGet() == 0) {
-                    retire(segment);
-                }
+                // Whatever followed this entry in the segment would be unreachable after a restart.
+                sealActive();
                 throw e;
+            }
+            synchronized (segment) {
+                segment.entries++;
             }
             ticket = segment.written.incrementAndGet();
             lastAppendNanos = System.nanoTime();
@@ -240,14 +310,11 @@ public final class Journal implements AutoCloseable {
         try {
             sync(segment, ticket);
         } catch (IOException e) {
-            // After a failed fsync the file's state is unknown: no more appends to this segment.
             synchronized (appendLock) {
-                seal(segment);
                 if (active == segment) {
-                    active = null;
+                    sealActive();
                 }
             }
-            settleIn(segment);
             throw e;
         }
         return new Entry(segment.sequence, offset, meta, payloadLength);
@@ -285,32 +352,48 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Makes every append to {@code segment} whose bytes were written up to {@code ticket} durable:
-     * one {@code fdatasync} covers all appends written before it started (group commit).
+     * one {@code fdatasync} covers all appends written before it started (group commit). After a
+     * failed sync none is: Linux may have dropped the unwritten pages and a later sync would
+     * report success for data that never reached the disk.
      */
     private static void sync(Segment segment, long ticket) throws IOException {
         synchronized (segment) {
+            if (segment.failed) {
+                throw new IOException("an earlier sync of this journal segment failed");
+            }
             if (segment.syncedThrough >= ticket) {
                 return;
             }
             long covered = segment.written.get();
-            // Data only: the segment's size and blocks were fixed when it was prepared.
-            segment.channel.force(false);
+            try {
+                // Data only: the segment's size and blocks were fixed when it was prepared.
+                segment.channel.force(false);
+            } catch (IOException | RuntimeException e) {
+                segment.failed = true;
+                throw e;
+            }
             segment.syncedThrough = covered;
+        }
+    }
+
+    /** No more appends to the active segment; the next append starts a new one (under the append lock). */
+    private void sealActive() throws IOException {
+        Segment old = active;
+        active = null;
+        if (old != null) {
+            old.sealed = true;
+            if (old.allSettled()) {
+                retire(old);
+            }
         }
     }
 
     /** A fresh active segment with room for {@code length} bytes (under the append lock). */
     private void rotate(long length) throws IOException {
-        if (active != null) {
-            Segment old = active;
-            seal(old);
-            if (old.live.get() == 0) {
-                retire(old);
-            }
-        }
+        sealActive();
         long sequence = nextSequence++;
         long capacity = Math.max(segmentSize, length);
-        Path file = dir.resolve(String.format("%020d", sequence) + SUFFIX);
+        Path file = dir.resolve(String.format("%019d", sequence) + SUFFIX);
         Path spare = capacity == segmentSize ? takeSpare() : null;
         if (spare != null) {
             Files.move(spare, file);
@@ -318,10 +401,10 @@ public final class Journal implements AutoCloseable {
             prepare(file, capacity);
         }
         fsyncDirectory(dir);
-        topUpSpares();
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         active = new Segment(sequence, file, channel, capacity);
-        segments.add(active);
+        segments.put(sequence, active);
+        topUpSpares();
     }
 
     /** A prepared spare: from the pool, else the one being prepared (waiting for it), else none. */
@@ -336,8 +419,8 @@ public final class Journal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while a journal segment was being prepared", e);
-        } catch (ExecutionException e) {
-            throw new IOException("could not prepare a journal segment", e.getCause());
+        } catch (ExecutionException | CancellationException e) {
+            return null; // the caller prepares its own
         } finally {
             preparing = null;
         }
@@ -350,16 +433,16 @@ public final class Journal implements AutoCloseable {
                 spares.add(preparing.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                // Logged by nobody, retried below; an append that needs a segment prepares its own.
+            } catch (ExecutionException | CancellationException e) {
+                // Retried below; an append that needs a segment meanwhile prepares its own.
             }
             preparing = null;
         }
         spareCount = spares.size();
-        if (preparing == null && spares.size() < SPARE_SEGMENTS) {
+        if (preparing == null && spares.size() < SPARE_SEGMENTS && !closed) {
             String name = UUID.randomUUID().toString();
-            Path temp = dir.resolve("preparing-" + name + SUFFIX);
-            Path spare = dir.resolve("spare-" + name + SUFFIX);
+            Path temp = dir.resolve(PREPARING + name + SUFFIX);
+            Path spare = dir.resolve(FRESH + name + SUFFIX);
             preparing = preparer.submit(() -> {
                 try {
                     // Writing a segment of zeros slows the syncs of appends running meanwhile:
@@ -381,7 +464,7 @@ public final class Journal implements AutoCloseable {
     /** Writes the whole file once (zeros) and syncs it, so appends never allocate blocks or grow it. */
     private static void prepare(Path file, long capacity) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer zeros = ByteBuffer.allocate(COPY_CHUNK);
+            ByteBuffer zeros = ByteBuffer.allocateDirect(COPY_CHUNK);
             for (long at = 0; at < capacity; ) {
                 zeros.clear().limit((int) Math.min(COPY_CHUNK, capacity - at));
                 at += writeFully(channel, zeros, at);
@@ -390,62 +473,81 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static void seal(Segment segment) {
-        segment.sealed = true;
-    }
-
-    /** The owner has moved this entry's content to its lasting place. */
+    /**
+     * The owner has moved this entry's content to its lasting place. Settling an entry twice,
+     * or one of a segment already recycled, does nothing.
+     */
     public void settle(Entry entry) throws IOException {
         Segment segment;
         synchronized (appendLock) {
-            segment = segments.stream().filter(s -> s.sequence == entry.sequence()).findFirst().orElse(null);
+            segment = segments.get(entry.sequence());
         }
-        if (segment != null) {
-            settleIn(segment);
-        }
-    }
-
-    private void settleIn(Segment segment) throws IOException {
-        if (segment.live.decrementAndGet() > 0) {
+        if (segment == null) {
             return;
         }
-        synchronized (appendLock) {
-            if (segment.sealed && segment.live.get() == 0 && segments.contains(segment)) {
-                retire(segment);
+        boolean complete;
+        synchronized (segment) {
+            if (!segment.settled.add(entry.offset())) {
+                return;
+            }
+            complete = segment.allSettled();
+        }
+        noteSettled(entry);
+        if (complete) {
+            synchronized (appendLock) {
+                if (segment.sealed && segments.get(segment.sequence) == segment && segment.allSettled()) {
+                    retire(segment);
+                }
             }
         }
     }
 
-    /** A sealed segment with nothing live: kept as a spare (renamed, so recovery ignores it) or deleted. */
-    private void retire(Segment segment) throws IOException {
-        segments.remove(segment);
-        segment.channel.close();
-        if (segment.capacity == segmentSize && spares.size() < SPARE_SEGMENTS) {
-            Path spare = dir.resolve("spare-" + String.format("%020d", segment.sequence) + SUFFIX);
-            Files.move(segment.file, spare);
-            spares.addFirst(spare); // reused before freshly prepared ones: the same file over and over
-            spareCount = spares.size();
+    /** Notes a settled entry in the side file; no sync: losing the note only means settling it again. */
+    private void noteSettled(Entry entry) throws IOException {
+        ByteBuffer note = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(entry.sequence()).putLong(entry.offset()).flip();
+        synchronized (settledLog) {
+            while (note.hasRemaining()) {
+                settledLog.write(note);
+            }
+        }
+    }
 
+    /**
+     * A sealed segment with everything settled: kept as a spare (renamed: recovery ignores its
+     * entries, its name keeps the sequence from being reused) or deleted (under the append lock).
+     */
+    private void retire(Segment segment) throws IOException {
+        segments.remove(segment.sequence);
+        segment.channel.close();
+        if (segment.capacity == segmentSize && !segment.failed && spares.size() < SPARE_SEGMENTS) {
+            Path spare = dir.resolve(RECYCLED + String.format("%019d", segment.sequence) + SUFFIX);
+            Files.move(segment.file, spare);
+            spares.addFirst(spare); // reused before fresh ones: the same few files over and over
+            spareCount = spares.size();
         } else {
             Files.delete(segment.file);
         }
     }
 
-    /** Copies an entry's payload to {@code out}. */
+    /** Copies an entry's payload to {@code out} (through a channel of its own: an interrupt here closes nothing shared). */
     public void copyPayload(Entry entry, OutputStream out) throws IOException {
         Segment segment;
         synchronized (appendLock) {
-            segment = segments.stream().filter(s -> s.sequence == entry.sequence()).findFirst()
-                    .orElseThrow(() -> new IOException("journal segment " + entry.sequence() + " is gone"));
+            segment = segments.get(entry.sequence());
+        }
+        if (segment == null) {
+            throw new IOException("journal segment " + entry.sequence() + " is gone (its entries were settled)");
         }
         long at = entry.offset() + HEADER + entry.meta().length;
         byte[] buffer = new byte[(int) Math.min(COPY_CHUNK, Math.max(1, entry.payloadLength()))];
         ByteBuffer chunk = ByteBuffer.wrap(buffer);
-        for (long done = 0; done < entry.payloadLength(); ) {
-            chunk.clear().limit((int) Math.min(buffer.length, entry.payloadLength() - done));
-            readFully(segment.channel, chunk, at + done);
-            out.write(buffer, 0, chunk.position());
-            done += chunk.position();
+        try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
+            for (long done = 0; done < entry.payloadLength(); ) {
+                chunk.clear().limit((int) Math.min(buffer.length, entry.payloadLength() - done));
+                readFully(channel, chunk, at + done);
+                out.write(buffer, 0, chunk.position());
+                done += chunk.position();
+            }
         }
     }
 
@@ -458,6 +560,7 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         preparer.shutdownNow();
         try {
             // A preparation cut short deletes its file; let it, so nothing writes here after close.
@@ -466,9 +569,16 @@ public final class Journal implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (appendLock) {
-            for (Segment segment : segments) {
+            if (preparing != null) {
+                preparing.cancel(true);
+                preparing = null;
+            }
+            for (Segment segment : segments.values()) {
                 segment.channel.close();
             }
+        }
+        synchronized (settledLog) {
+            settledLog.close();
         }
     }
 

@@ -121,7 +121,7 @@ class JournalTest {
                 journal.settle(e);
             }
             journal.settle(fourth);
-            String recycled = String.format("spare-%020d.journal", first.get(0).sequence());
+            String recycled = String.format("spare-%019d.journal", first.get(0).sequence());
             assertThat(journalFiles(dir)).anyMatch(p -> p.getFileName().toString().equals(recycled));
             // Fill the second segment so the next append takes the spare (the first segment's file,
             // old entries still in it after the new one).
@@ -130,9 +130,8 @@ class JournalTest {
             assertThat(journalFiles(dir)).noneMatch(p -> p.getFileName().toString().equals(recycled));
         }
         try (Journal journal = Journal.open(dir, SEGMENT)) {
-            // old-3 is settled but its segment is not: replayed (settling is idempotent); the
-            // recycled segment's earlier entries are not.
-            assertThat(metas(journal.recovered())).containsExactly("old-3", "filler", "new");
+            // old-3 was settled (noted), the recycled segment's earlier entries are stale.
+            assertThat(metas(journal.recovered())).containsExactly("filler", "new");
         }
     }
 
@@ -179,6 +178,46 @@ class JournalTest {
                 String name = new String(e.meta(), StandardCharsets.UTF_8);
                 assertThat(payload(journal, e)).isEqualTo(Files.readAllBytes(tmp.resolve("c" + name)));
             }
+        }
+    }
+
+    @Test
+    void settledEntriesAreNotHandedBackAndSettlingTwiceChangesNothing() throws Exception {
+        Path dir = tmp.resolve("journal");
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            Journal.Entry a = journal.append(meta("a"), file("a", 20_000, 1));
+            journal.append(meta("b"), file("b", 20_000, 2));
+            journal.settle(a);
+            journal.settle(a);
+            // Seal the first segment: b is not settled, so it must stay (a second settle of a
+            // must not count for b).
+            journal.append(meta("c"), file("c", 40_000, 3));
+            assertThat(journal.segmentCount()).isEqualTo(2);
+        }
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            assertThat(metas(journal.recovered())).containsExactly("b", "c");
+        }
+    }
+
+    @Test
+    void aRestartNeverReusesTheSequenceOfARecycledSegment() throws Exception {
+        Path dir = tmp.resolve("journal");
+        // Run 1: two entries, both settled.
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            journal.settle(journal.append(meta("old-1"), file("o1", 10_000, 1)));
+            journal.settle(journal.append(meta("old-2"), file("o2", 10_000, 2)));
+        }
+        // Run 2: nothing appended; the settled segment is recycled as a spare.
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            assertThat(journal.recovered()).isEmpty();
+            assertThat(journal.segmentCount()).isZero();
+        }
+        // Run 3: an entry of the same size lands in the recycled file, in front of the stale old-2.
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            journal.append(meta("new-1"), file("n1", 10_000, 3));
+        }
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            assertThat(metas(journal.recovered())).containsExactly("new-1");
         }
     }
 }
