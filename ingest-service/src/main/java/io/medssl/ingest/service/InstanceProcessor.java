@@ -33,11 +33,12 @@ import org.jboss.logging.Logger;
  * so the DICOM node answers as soon as an object is durable and a sender's association is never
  * held up by decoding. What the node journaled is first settled into storage and the database's
  * {@code received} table ({@link IngestService#settle}); that table is the queue: what is
- * accepted is submitted at once; what was left by a restart (unsettled journal entries included),
- * or failed (storage or database trouble), is picked up again by a periodic pass. On a small machine decoding and receiving
- * compete for the same cores, so while a sender is being served processing waits, up to a
- * bounded backlog ({@code medssl.processing.yield-while-receiving-up-to}). Logs progress (rate,
- * backlog, ETA) while busy.
+ * accepted is submitted at once; what was left by a restart (unsettled journal entries
+ * included), or failed (storage or database trouble), is picked up again by a periodic pass. On
+ * a small machine decoding and receiving compete for the same cores, so while a sender is being
+ * served processing waits, up to a bounded backlog
+ * ({@code medssl.processing.yield-while-receiving-up-to}). Logs progress (rate, backlog, ETA)
+ * while busy.
  */
 @ApplicationScoped
 public class InstanceProcessor {
