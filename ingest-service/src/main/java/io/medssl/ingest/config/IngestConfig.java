@@ -149,8 +149,11 @@ public interface IngestConfig {
      * background so the DICOM node answers as soon as the original is durable.
      */
     interface Processing {
-        /** Objects processed at once. */
-        @WithDefault("1")
+        /**
+         * Objects processed at once. Processing waits mostly on fsyncs and commits, so two overlap
+         * well even on 2 cores (bench/ingest: 63 instead of 48 instances/s fully processed).
+         */
+        @WithDefault("2")
         int workers();
 
         /**

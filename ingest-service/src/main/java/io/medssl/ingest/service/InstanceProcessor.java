@@ -15,10 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -57,9 +55,8 @@ public class InstanceProcessor {
     private final Instance<DicomNode> node;
     private final Journal journal;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
-    /** Journaled objects submitted and not yet settled; those whose settling failed wait in {@link #unsettled}. */
+    /** Journaled objects submitted and not yet settled. */
     private final AtomicInteger journaled = new AtomicInteger();
-    private final Queue<Journal.Entry> unsettled = new ConcurrentLinkedQueue<>();
     private final AtomicLong processed = new AtomicLong();
     private ExecutorService workers;
     private ExecutorService settler;
@@ -136,22 +133,27 @@ public class InstanceProcessor {
 
     /** Instances accepted and not yet processed (health, tests). */
     public long backlog() {
-        return index.pendingCount() + journaled.get() + unsettled.size();
+        return index.pendingCount() + journaled.get();
     }
 
     private void settle(Journal.Entry entry) {
-        String instanceId;
+        String instanceId = null;
         try {
             yieldToReceiving();
-            instanceId = ingest.settle(entry);
+            // Retried in place, not queued for later: the entries behind it wait, so a resent
+            // instance's older content can never be settled after its newer one.
+            for (long backoff = 1; instanceId == null; backoff = Math.min(2 * backoff, RESCAN.toSeconds())) {
+                try {
+                    instanceId = ingest.settle(entry);
+                } catch (Exception e) {
+                    LOG.warnf("settling a journaled object failed, retrying in %d s (later ones wait): %s", backoff,
+                            e.getClass().getSimpleName());
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(backoff));
+                }
+            }
         } catch (InterruptedException e) {
             // Stopping: the entry stays in the journal for the next start.
             Thread.currentThread().interrupt();
-            return;
-        } catch (Exception e) {
-            // Still in the journal: the next pass retries it (and the next start, were this one to end).
-            unsettled.add(entry);
-            LOG.warnf("settling a journaled object failed, retrying in %d s: %s", RESCAN.toSeconds(), e.getClass().getSimpleName());
             return;
         } finally {
             journaled.decrementAndGet();
@@ -192,9 +194,6 @@ public class InstanceProcessor {
     /** Leftovers (from before this start, or failed) back into the queue; and a progress line while busy. */
     void rescan() {
         try {
-            for (Journal.Entry entry; (entry = unsettled.poll()) != null; ) {
-                submit(entry);
-            }
             Instant cutoff = Instant.now().minus(GRACE);
             Instant before = startedAt.isAfter(cutoff) ? startedAt : cutoff;
             int requeued = 0;

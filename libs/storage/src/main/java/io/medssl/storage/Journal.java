@@ -65,6 +65,8 @@ public final class Journal implements AutoCloseable {
     private static final String FRESH = "fresh-";
     private static final String PREPARING = "preparing-";
     private static final String SETTLED_FILE = "settled.log";
+    /** 1 MiB of notes (65,536 settled entries) before the side file is rewritten. */
+    private static final long SETTLED_LOG_LIMIT = 1 << 20;
 
     /** One appended file: where it is, and the owner's description of it ({@code meta}). */
     public record Entry(long sequence, long offset, byte[] meta, long payloadLength) {
@@ -77,7 +79,11 @@ public final class Journal implements AutoCloseable {
         final long capacity;
         /** Bytes handed out to appenders (under the append lock). */
         long reserved;
-        /** Entries appended (or recovered) and their offsets once settled (under the segment's lock). */
+        /**
+         * Entries appended (or recovered) and their offsets once settled, under {@link #counts}:
+         * not the segment's own monitor, which a sync holds for the length of an fdatasync.
+         */
+        final Object counts = new Object();
         int entries;
         final Set<Long> settled = new HashSet<>();
         /** Appends whose bytes are written; {@link #syncedThrough} is the count covered by the last sync. */
@@ -95,8 +101,10 @@ public final class Journal implements AutoCloseable {
             this.capacity = capacity;
         }
 
-        synchronized boolean allSettled() {
-            return settled.size() == entries;
+        boolean allSettled() {
+            synchronized (counts) {
+                return settled.size() == entries;
+            }
         }
     }
 
@@ -107,14 +115,17 @@ public final class Journal implements AutoCloseable {
     private final Map<Long, Segment> segments = new HashMap<>();
     private final List<Entry> recovered = new ArrayList<>();
     private final ByteBuffer copyBuffer = ByteBuffer.allocateDirect(COPY_CHUNK);
-    private final FileChannel settledLog;
+    /** Guarded by {@link #settledLock}; replaced when compacted. */
+    private FileChannel settledLog;
+    private final Object settledLock = new Object();
     private final ExecutorService preparer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "journal-preparer");
         t.setDaemon(true);
         return t;
     });
     private Segment active;
-    private long nextSequence;
+    /** From 1: a torn, zero-filled settled note reads as (0, 0) and must name no entry. */
+    private long nextSequence = 1;
     /** The spare being prepared in the background, if any (under the append lock). */
     private Future<Path> preparing;
     /** Read by the preparer without the append lock (which an append may hold while it waits for the preparer). */
@@ -122,10 +133,12 @@ public final class Journal implements AutoCloseable {
     private volatile long lastAppendNanos = System.nanoTime() - QUIET_NANOS;
     private volatile boolean closed;
 
-    private Journal(Path dir, long segmentSize, FileChannel settledLog) {
+    private final long settledLogLimit;
+
+    private Journal(Path dir, long segmentSize, long settledLogLimit) {
         this.dir = dir;
         this.segmentSize = segmentSize;
-        this.settledLog = settledLog;
+        this.settledLogLimit = settledLogLimit;
     }
 
     /**
@@ -133,18 +146,23 @@ public final class Journal implements AutoCloseable {
      * in {@link #recovered()}; new appends always go to a fresh segment.
      */
     public static Journal open(Path dir, long segmentSize) throws IOException {
+        return open(dir, segmentSize, SETTLED_LOG_LIMIT);
+    }
+
+    /** As {@link #open(Path, long)}, rewriting the settled notes beyond {@code settledLogLimit} bytes (tests). */
+    static Journal open(Path dir, long segmentSize, long settledLogLimit) throws IOException {
         if (segmentSize < 1 << 16) {
             throw new IllegalArgumentException("segment size " + segmentSize + " is below 64 KiB");
         }
         Files.createDirectories(dir);
         Map<Long, Set<Long>> settled = readSettled(dir.resolve(SETTLED_FILE));
-        Journal journal = new Journal(dir, segmentSize, FileChannel.open(dir.resolve(SETTLED_FILE + ".new"),
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        Journal journal = new Journal(dir, segmentSize, settledLogLimit);
         try {
             journal.recover(settled);
-            // The settled notes of the segments still here, in a fresh file (the old one's may name gone segments).
-            Files.move(dir.resolve(SETTLED_FILE + ".new"), dir.resolve(SETTLED_FILE), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            synchronized (journal.settledLock) {
+                // The settled notes of the segments still here, in a fresh file (the old one's may name gone segments).
+                journal.rewriteSettledLog();
+            }
             synchronized (journal.appendLock) {
                 journal.topUpSpares();
             }
@@ -198,7 +216,6 @@ public final class Journal implements AutoCloseable {
                     segment.entries++;
                     if (settled.contains(entry.offset())) {
                         segment.settled.add(entry.offset());
-                        noteSettled(entry);
                     } else {
                         recovered.add(entry);
                     }
@@ -215,7 +232,11 @@ public final class Journal implements AutoCloseable {
         if (stem.isEmpty() || stem.length() > 19 || !stem.chars().allMatch(Character::isDigit)) {
             return -1;
         }
-        return Long.parseLong(stem);
+        try {
+            return Long.parseLong(stem);
+        } catch (NumberFormatException tooLarge) {
+            return -1;
+        }
     }
 
     /** The valid entries of a segment, in order, up to the first torn, stale or corrupt one. */
@@ -300,7 +321,7 @@ public final class Journal implements AutoCloseable {
                 sealActive();
                 throw e;
             }
-            synchronized (segment) {
+            synchronized (segment.counts) {
                 segment.entries++;
             }
             ticket = segment.written.incrementAndGet();
@@ -485,31 +506,78 @@ public final class Journal implements AutoCloseable {
         if (segment == null) {
             return;
         }
-        boolean complete;
-        synchronized (segment) {
+        synchronized (segment.counts) {
             if (!segment.settled.add(entry.offset())) {
                 return;
             }
-            complete = segment.allSettled();
         }
-        noteSettled(entry);
-        if (complete) {
+        try {
+            noteSettled(entry);
+        } catch (IOException | RuntimeException e) {
+            synchronized (segment.counts) {
+                segment.settled.remove(entry.offset()); // not settled: the caller may try again
+            }
+            throw e;
+        }
+        if (segment.allSettled()) {
             synchronized (appendLock) {
                 if (segment.sealed && segments.get(segment.sequence) == segment && segment.allSettled()) {
-                    retire(segment);
+                    try {
+                        retire(segment);
+                    } catch (IOException e) {
+                        // The entry is settled all the same; the file is dealt with at the next start.
+                    }
                 }
             }
         }
     }
 
-    /** Notes a settled entry in the side file; no sync: losing the note only means settling it again. */
+    /**
+     * Notes a settled entry in the side file; no sync: losing the note only means settling it
+     * again. When the file has grown past {@code settledLogLimit} it is rewritten with the
+     * notes of the segments still here (those of retired segments are of no use).
+     */
     private void noteSettled(Entry entry) throws IOException {
         ByteBuffer note = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(entry.sequence()).putLong(entry.offset()).flip();
-        synchronized (settledLog) {
+        synchronized (settledLock) {
             while (note.hasRemaining()) {
                 settledLog.write(note);
             }
+            if (settledLog.position() > settledLogLimit) {
+                rewriteSettledLog();
+            }
         }
+    }
+
+    /**
+     * Writes the settled notes of the segments still here to a fresh side file that replaces the
+     * old one, and appends to it from then on (under the settled lock, then the append lock).
+     */
+    private void rewriteSettledLog() throws IOException {
+        ByteBuffer notes;
+        synchronized (appendLock) {
+            List<long[]> live = new ArrayList<>();
+            for (Segment segment : segments.values()) {
+                synchronized (segment.counts) {
+                    segment.settled.forEach(offset -> live.add(new long[] {segment.sequence, offset}));
+                }
+            }
+            notes = ByteBuffer.allocate(16 * live.size()).order(ByteOrder.LITTLE_ENDIAN);
+            live.forEach(n -> notes.putLong(n[0]).putLong(n[1]));
+            notes.flip();
+        }
+        Path fresh = dir.resolve(SETTLED_FILE + ".new");
+        try (FileChannel out = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            while (notes.hasRemaining()) {
+                out.write(notes);
+            }
+        }
+        Files.move(fresh, dir.resolve(SETTLED_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (settledLog != null) {
+            settledLog.close();
+        }
+        settledLog = FileChannel.open(dir.resolve(SETTLED_FILE), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     /**
@@ -577,8 +645,10 @@ public final class Journal implements AutoCloseable {
                 segment.channel.close();
             }
         }
-        synchronized (settledLog) {
-            settledLog.close();
+        synchronized (settledLock) {
+            if (settledLog != null) {
+                settledLog.close();
+            }
         }
     }
 

@@ -220,4 +220,25 @@ class JournalTest {
             assertThat(metas(journal.recovered())).containsExactly("new-1");
         }
     }
+
+    @Test
+    void theSettledNotesAreRewrittenWhenTheyGrowAndStillCountAfterAReopen() throws Exception {
+        Path dir = tmp.resolve("journal");
+        List<String> unsettled = new ArrayList<>();
+        // A 64-byte limit: the notes are rewritten every few settles.
+        try (Journal journal = Journal.open(dir, SEGMENT, 64)) {
+            for (int i = 0; i < 30; i++) {
+                Journal.Entry e = journal.append(meta("e" + i), file("e" + i, 9_000, i));
+                if (i % 3 == 0) {
+                    unsettled.add("e" + i);
+                } else {
+                    journal.settle(e);
+                }
+            }
+            assertThat(Files.size(dir.resolve("settled.log"))).isLessThanOrEqualTo(64 + 16 * 20);
+        }
+        try (Journal journal = Journal.open(dir, SEGMENT, 64)) {
+            assertThat(metas(journal.recovered())).containsExactlyElementsOf(unsettled);
+        }
+    }
 }
