@@ -199,6 +199,7 @@ public class IngestService {
             } else {
                 store.putFile(originalKey(instanceId), file);
                 index.accept(instanceId, dataset, callingAeTitle);
+                index.makeDurable();
             }
             LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
             return Outcome.accepted(instanceId, object, entry);
@@ -223,6 +224,8 @@ public class IngestService {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
         store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out));
         index.accept(object.instanceId(), object.dataset(), object.callingAe());
+        // The row must be on the device before the entry may be noted settled and recycled.
+        index.makeDurable();
         journal.settle(entry);
         return object.instanceId();
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The de-identified index of ingested instances, in ingest's database (Hibernate ORM + Flyway;
@@ -51,9 +52,12 @@ public class InstanceIndex {
     }
 
     private final EntityManager em;
+    /** H2 does not sync a commit to the device; PostgreSQL does (synchronous_commit). */
+    private final boolean syncAfterCommit;
 
-    public InstanceIndex(EntityManager em) {
+    public InstanceIndex(EntityManager em, @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.em = em;
+        this.syncAfterCommit = "h2".equalsIgnoreCase(dbKind);
     }
 
     /**
@@ -108,6 +112,16 @@ public class InstanceIndex {
                 em.persist(row);
             }
         });
+    }
+
+    /**
+     * Makes what was committed so far survive a power cut, where the database does not do that
+     * at commit: before an accepted object's answer (STOW-RS) or its journal entry is released.
+     */
+    public void makeDurable() {
+        if (syncAfterCommit) {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("CHECKPOINT SYNC").executeUpdate());
+        }
     }
 
     public Optional<Received> received(String instanceId) {
