@@ -72,7 +72,8 @@ public final class FileBlobStore implements BlobStore {
         fsyncDirectory(to.getParent());
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
+    /** Makes a folder's entries (a rename, a new file) durable; shared with {@link Journal}. */
+    static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }

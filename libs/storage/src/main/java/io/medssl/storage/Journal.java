@@ -421,7 +421,7 @@ public final class Journal implements AutoCloseable {
         } else {
             prepare(file, capacity);
         }
-        fsyncDirectory(dir);
+        FileBlobStore.fsyncDirectory(dir);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         active = new Segment(sequence, file, channel, capacity);
         segments.put(sequence, active);
@@ -670,11 +670,5 @@ public final class Journal implements AutoCloseable {
             total += n;
         }
         return total;
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 }
