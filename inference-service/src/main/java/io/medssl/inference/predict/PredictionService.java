@@ -122,7 +122,7 @@ public class PredictionService {
         });
     }
 
-    /** The answer for a model failure seen asynchronously (same mapping as the blocking path). */
+    /** The answer for a model failure, whether awaited or seen asynchronously. */
     private static ProblemException problem(Throwable failure) {
         if (failure instanceof ProblemException p) {
             return p;
@@ -148,12 +148,9 @@ public class PredictionService {
         try {
             return result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof QueueFullException q) {
-                throw overloaded(q);
-            }
-            throw new ProblemException(500, "Model failed", String.valueOf(e.getCause().getMessage()));
+            throw problem(e.getCause());
         } catch (TimeoutException e) {
-            throw new ProblemException(504, "Model timed out", "no answer within " + TIMEOUT_SECONDS + " s");
+            throw problem(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProblemException(503, "Interrupted", "the service is shutting down", 1);

@@ -3,10 +3,13 @@ package io.medssl.inference.v2;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.inference.predict.ProblemException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,19 +22,20 @@ import java.util.Map;
 final class BinaryTensorData {
     /** HTTP header giving the length of the JSON part of a request or response body. */
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
-    static final String SIZE = "binary_data_size";
+    private static final String SIZE = "binary_data_size";
 
     private BinaryTensorData() {
     }
 
     /**
-     * The request in {@code body}: its JSON part (all of it when {@code jsonLength} is null, as the
-     * extension allows) with every binary input's data read from the bytes after it.
+     * The request in {@code body}: its JSON part ({@code jsonLength}, the header's value; all of
+     * the body when it is absent, as the extension allows) with every binary input's data read
+     * from the bytes after it.
      */
-    static InferenceRequest read(byte[] body, Integer jsonLength, ObjectMapper json) {
-        int headerLength = jsonLength == null ? body.length : jsonLength;
+    static InferenceRequest read(byte[] body, String jsonLength, ObjectMapper json) {
+        int headerLength = jsonLength == null ? body.length : byteCount(jsonLength);
         if (headerLength < 0 || headerLength > body.length) {
-            throw bad(HEADER_LENGTH + " is " + jsonLength + " but the body has " + body.length + " bytes");
+            throw bad(HEADER_LENGTH + " is " + headerLength + " but the body has " + body.length + " bytes");
         }
         InferenceRequest header;
         try {
@@ -89,15 +93,32 @@ final class BinaryTensorData {
         return request.parameters() != null && Boolean.TRUE.equals(request.parameters().get("binary_data_output"));
     }
 
-    /** The bytes of FP32 values as the extension sends them: little-endian, no padding. */
-    static byte[] bytes(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        return buffer.array();
+    /**
+     * An inference response whose one output tensor follows its JSON as binary data: the JSON
+     * names the tensor's size instead of holding its values, and its length goes in the header.
+     */
+    static Response response(String modelName, String modelVersion, String id, String output, List<Long> shape,
+                             float[] values, ObjectMapper json) {
+        ByteBuffer tensor = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        tensor.asFloatBuffer().put(values);
+        byte[] header;
+        try {
+            header = json.writeValueAsBytes(new InferenceResponse(modelName, modelVersion, id, List.of(
+                    new InferenceResponse.OutputTensor(output, shape, "FP32", null, Map.of(SIZE, tensor.capacity())))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("inference response not serialisable", e);
+        }
+        byte[] body = Arrays.copyOf(header, header.length + tensor.capacity());
+        System.arraycopy(tensor.array(), 0, body, header.length, tensor.capacity());
+        return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).header(HEADER_LENGTH, header.length).build();
     }
 
-    static Map<String, Object> sizeParameter(int bytes) {
-        return Map.of(SIZE, bytes);
+    private static int byteCount(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw bad(HEADER_LENGTH + " must be a byte count, got '" + value + "'");
+        }
     }
 
     private static ProblemException bad(String detail) {

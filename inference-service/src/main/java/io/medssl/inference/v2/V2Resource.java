@@ -1,6 +1,5 @@
 package io.medssl.inference.v2;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.inference.config.InferenceConfig;
 import io.medssl.inference.predict.PredictionService;
@@ -19,7 +18,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,8 +119,7 @@ public class V2Resource {
     @NonBlocking
     public CompletionStage<Response> inferBinary(@PathParam("name") String name,
                                                  @HeaderParam(BinaryTensorData.HEADER_LENGTH) String jsonLength, byte[] body) {
-        LoadedModel model = serving(name);
-        return infer(model, BinaryTensorData.read(body, headerLength(jsonLength), json));
+        return infer(serving(name), BinaryTensorData.read(body, jsonLength, json));
     }
 
     @POST
@@ -132,8 +129,7 @@ public class V2Resource {
     @NonBlocking
     public CompletionStage<Response> inferBinary(@PathParam("name") String name, @PathParam("version") int version,
                                                  @HeaderParam(BinaryTensorData.HEADER_LENGTH) String jsonLength, byte[] body) {
-        LoadedModel model = version(name, version);
-        return infer(model, BinaryTensorData.read(body, headerLength(jsonLength), json));
+        return infer(version(name, version), BinaryTensorData.read(body, jsonLength, json));
     }
 
     /**
@@ -175,38 +171,13 @@ public class V2Resource {
             }
             List<Long> outputShape = List.of((long) n, (long) classes);
             String version = String.valueOf(model.version());
-            if (!binary) {
-                return Response.ok(new InferenceResponse(model.name(), version, request.id(),
-                        List.of(new InferenceResponse.OutputTensor(OUTPUT, outputShape, "FP32", flat, null))),
-                        MediaType.APPLICATION_JSON_TYPE).build();
+            if (binary) {
+                return BinaryTensorData.response(model.name(), version, request.id(), OUTPUT, outputShape, flat, json);
             }
-            byte[] tensor = BinaryTensorData.bytes(flat);
-            byte[] header = jsonBytes(new InferenceResponse(model.name(), version, request.id(), List.of(
-                    new InferenceResponse.OutputTensor(OUTPUT, outputShape, "FP32", null, BinaryTensorData.sizeParameter(tensor.length)))));
-            byte[] body = Arrays.copyOf(header, header.length + tensor.length);
-            System.arraycopy(tensor, 0, body, header.length, tensor.length);
-            return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
-                    .header(BinaryTensorData.HEADER_LENGTH, header.length).build();
+            return Response.ok(new InferenceResponse(model.name(), version, request.id(),
+                    List.of(new InferenceResponse.OutputTensor(OUTPUT, outputShape, "FP32", flat, null))),
+                    MediaType.APPLICATION_JSON_TYPE).build();
         });
-    }
-
-    private byte[] jsonBytes(Object value) {
-        try {
-            return json.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("inference response not serialisable", e);
-        }
-    }
-
-    private static Integer headerLength(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            throw badRequest(BinaryTensorData.HEADER_LENGTH + " must be a byte count, got '" + value + "'");
-        }
     }
 
     private static Map<String, Object> metadata(LoadedModel model) {
