@@ -25,9 +25,10 @@ import org.jboss.logging.Logger;
 
 /**
  * What happens to each received object, in two steps. Accept: validate, pseudonymise, keep the
- * original durably (inside ingest's own area, the only place PHI lives), record it as received —
- * the DICOM node answers Success here. Process: decode the pixels to the normalised array, write
- * the PS3.15 de-identified copy, index, announce. Logs name instances by pseudonym only.
+ * object durably (inside ingest's own area, the only place PHI lives: the DICOM node's accept
+ * journal, settled later into the original + a {@code received} row; STOW-RS stores those at
+ * once) — the sender's Success comes here. Process: decode the pixels to the normalised array,
+ * write the PS3.15 de-identified copy, index, announce. Logs name instances by pseudonym only.
  */
 @ApplicationScoped
 public class IngestService {
@@ -199,7 +200,6 @@ public class IngestService {
             } else {
                 store.putFile(originalKey(instanceId), file);
                 index.accept(instanceId, dataset, callingAeTitle);
-                index.makeDurable();
             }
             LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
             return Outcome.accepted(instanceId, object, entry);
@@ -223,9 +223,8 @@ public class IngestService {
     public String settle(Journal.Entry entry) throws IOException {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
         store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out));
+        // On the device when accept returns: only then may the entry be noted settled and recycled.
         index.accept(object.instanceId(), object.dataset(), object.callingAe());
-        // The row must be on the device before the entry may be noted settled and recycled.
-        index.makeDurable();
         journal.settle(entry);
         return object.instanceId();
     }

@@ -95,7 +95,11 @@ public class InstanceIndex {
         });
     }
 
-    /** Records an accepted instance: a {@code received} row (replacing an older one for the same instance). */
+    /**
+     * Records an accepted instance: a {@code received} row (replacing an older one for the same
+     * instance), on the device when this returns — callers release the object's only other
+     * durable trace (a journal entry) or answer the sender next.
+     */
     public void accept(String instanceId, String dataset, String callingAe) {
         QuarkusTransaction.requiringNew().run(() -> {
             ReceivedRow row = em.find(ReceivedRow.class, instanceId);
@@ -112,14 +116,8 @@ public class InstanceIndex {
                 em.persist(row);
             }
         });
-    }
-
-    /**
-     * Makes what was committed so far survive a power cut, where the database does not do that
-     * at commit: before an accepted object's answer (STOW-RS) or its journal entry is released.
-     */
-    public void makeDurable() {
         if (syncAfterCommit) {
+            // H2 does not sync a commit; this makes it survive a power cut too.
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("CHECKPOINT SYNC").executeUpdate());
         }
     }
