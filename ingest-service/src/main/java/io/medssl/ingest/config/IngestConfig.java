@@ -164,6 +164,14 @@ public interface IngestConfig {
          */
         @WithDefault("2000")
         int yieldWhileReceivingUpTo();
+
+        /**
+         * Journaled objects (the DICOM node's) processed as one batch: prepared in parallel, then
+         * recorded in one transaction, and made durable with one round of syncs before their
+         * journal entries are settled. Larger batches share more of the commit and sync cost.
+         */
+        @WithDefault("64")
+        int batchSize();
     }
 
     interface Pseudonym {

@@ -11,8 +11,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,10 +38,14 @@ public class OutboxRelay {
 
     /** Announcements sent without waiting that may await their acknowledgement at once. */
     static final int IN_FLIGHT = 64;
+    /** Acknowledged events marked sent in one transaction, at most. */
+    private static final int MARK_AT_ONCE = 500;
 
     private final EntityManager em;
     private final InstanceEventPublisher publisher;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    /** Acknowledged by the broker, not yet marked sent. */
+    private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
     private final ExecutorService acknowledgements =
             Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-acknowledgements"));
     private ScheduledExecutorService timer;
@@ -94,9 +101,29 @@ public class OutboxRelay {
                         failure.getClass().getSimpleName());
                 return;
             }
-            // Not on the broker client's thread: it must not wait for the database.
-            acknowledgements.execute(() -> markSent(id));
+            // Not on the broker client's thread: it must not wait for the database. Marked in
+            // bulk: whatever was acknowledged meanwhile goes into one transaction.
+            acknowledged.add(id);
+            acknowledgements.execute(this::markAcknowledgedSent);
         });
+    }
+
+    private void markAcknowledgedSent() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id; ids.size() < MARK_AT_ONCE && (id = acknowledged.poll()) != null; ) {
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> em.createQuery(
+                    "update OutboxRow o set o.sentAt = :now where o.id in :ids and o.sentAt is null")
+                    .setParameter("now", Instant.now()).setParameter("ids", ids).executeUpdate());
+        } catch (RuntimeException e) {
+            // The events are on the broker; at worst the periodic pass sends them once more.
+            LOG.warnf("outbox: could not mark %d event(s) sent: %s", ids.size(), e.getClass().getSimpleName());
+        }
     }
 
     private void markSent(long id) {

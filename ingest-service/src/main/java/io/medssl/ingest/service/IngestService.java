@@ -18,6 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,8 +58,11 @@ public class IngestService {
         }
     }
 
-    /** What the accept journal records about an object besides its bytes (no PHI: a pseudonym, the dataset, an AE title). */
-    record JournaledObject(String instanceId, String dataset, String callingAe) {
+    /**
+     * What the accept journal records about an object besides its bytes (no PHI: a pseudonym, the
+     * dataset, an AE title, when it was accepted — null in entries journaled before it was kept).
+     */
+    record JournaledObject(String instanceId, String dataset, String callingAe, Instant receivedAt) {
     }
 
     /** Why an object was refused, in the terms of DICOM's failure statuses (PS3.4 B.2.3, PS3.18 10.5). */
@@ -195,7 +200,8 @@ public class IngestService {
         try {
             Journal.Entry entry = null;
             if (journaled) {
-                entry = journal.append(json.writeValueAsBytes(new JournaledObject(instanceId, dataset, callingAeTitle)), file);
+                entry = journal.append(json.writeValueAsBytes(new JournaledObject(instanceId, dataset, callingAeTitle,
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS))), file);
                 deleteQuietly(file);
             } else {
                 store.putFile(originalKey(instanceId), file);
@@ -214,30 +220,96 @@ public class IngestService {
         }
     }
 
-    /**
-     * Moves a journaled object where {@link #accept} would have put it (original fsync'ed into
-     * storage, {@code received} row committed), then settles its journal entry; returns its
-     * instance pseudonym, ready for {@link #process(String)}. Idempotent: after a restart the
-     * journal may hand back entries that were settled already.
-     */
-    public String settle(Journal.Entry entry) throws IOException {
-        JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
-        store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out));
-        // On the device when accept returns: only then may the entry be noted settled and recycled.
-        index.accept(object.instanceId(), object.dataset(), object.callingAe());
-        journal.settle(entry);
-        return object.instanceId();
-    }
-
     /** What processing produced: the event, and the outbox id of its announcement unless it is an identical resend. */
     public record Processed(InstanceIngested event, Optional<Long> announcement) {
     }
 
     /**
-     * Processes an accepted instance: decodes its pixels to the normalised array, writes the
-     * PS3.15 de-identified copy, and commits index row + outbox event while removing its
-     * {@code received} row. Empty when there is nothing (left) to process. Throws when storage
-     * or the database fail; the instance then stays accepted and is retried.
+     * What processing an object derived before it is recorded: the event, the accession
+     * pseudonym (or null) and the pseudonym → original entries.
+     */
+    record Derived(InstanceIngested event, String accessionId, List<InstanceIndex.Pseudonym> map) {
+        InstanceIndex.Recording recording() {
+            return new InstanceIndex.Recording(event, accessionId, map);
+        }
+    }
+
+    /**
+     * A journaled object processed up to its commit ({@link #prepareJournaled}): the blobs it
+     * wrote (not yet durable), and what to record — null when the object turned out unreadable
+     * (its original is kept, nothing is indexed).
+     */
+    record Prepared(Journal.Entry entry, List<String> writtenKeys, Derived derived) {
+    }
+
+    /** The instance pseudonym a journal entry is for (batches never hold two entries of one instance). */
+    String journaledInstanceId(Journal.Entry entry) throws IOException {
+        return json.readValue(entry.meta(), JournaledObject.class).instanceId();
+    }
+
+    /**
+     * First step for a journaled object (one of a batch; objects of different instances may be
+     * prepared in parallel): its original into storage, its pixels decoded to the normalised
+     * array, its PS3.15 de-identified copy — all written without a sync ({@link #checkpoint}
+     * makes a committed batch durable before its journal entries are settled; until then the
+     * entries can write everything again) — and its event and pseudonym map derived.
+     */
+    Prepared prepareJournaled(Journal.Entry entry) throws IOException {
+        JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
+        String originalKey = originalKey(object.instanceId());
+        store.putUnsynced(originalKey, out -> journal.copyPayload(entry, out));
+        List<String> written = new ArrayList<>(List.of(originalKey));
+        Instant receivedAt = object.receivedAt() == null ? Instant.now().truncatedTo(ChronoUnit.MILLIS) : object.receivedAt();
+        Optional<Derived> derived = derive(object.instanceId(), object.dataset(), object.callingAe(), receivedAt, false);
+        derived.ifPresent(d -> {
+            if (d.event().pixelKey() != null) {
+                written.add(d.event().pixelKey());
+            }
+            if (d.event().deidentifiedKey() != null) {
+                written.add(d.event().deidentifiedKey());
+            }
+        });
+        return new Prepared(entry, written, derived.orElse(null));
+    }
+
+    /**
+     * Second step: records a batch of prepared objects in one transaction (index rows,
+     * pseudonym map, outbox events). Returns what was processed, in batch order, to announce.
+     */
+    List<Processed> commit(List<Prepared> batch) {
+        List<Derived> derived = batch.stream().map(Prepared::derived).filter(java.util.Objects::nonNull).toList();
+        List<Optional<Long>> announcements = index.recordAll(derived.stream().map(Derived::recording).toList());
+        List<Processed> processed = new ArrayList<>(derived.size());
+        for (int i = 0; i < derived.size(); i++) {
+            Derived d = derived.get(i);
+            if (announcements.get(i).isEmpty()) {
+                LOG.infof("%s was ingested before with the same content: stored again, not announced again", d.event().instanceId());
+            }
+            processed.add(new Processed(d.event(), announcements.get(i)));
+        }
+        return processed;
+    }
+
+    /**
+     * Last step, for committed batches: their blobs and index rows on the device, then their
+     * journal entries settled (and their segments free to be recycled). Until this returns a
+     * crash hands the entries back and they are processed again (an identical resend: rewritten,
+     * not announced again).
+     */
+    void checkpoint(List<Prepared> batch) throws IOException {
+        store.sync(batch.stream().flatMap(p -> p.writtenKeys().stream()).toList());
+        index.makeDurable();
+        for (Prepared p : batch) {
+            journal.settle(p.entry());
+        }
+    }
+
+    /**
+     * Processes an accepted instance (STOW-RS, or a leftover {@code received} row): decodes its
+     * pixels to the normalised array, writes the PS3.15 de-identified copy, and commits index row
+     * + outbox event while removing its {@code received} row. Empty when there is nothing (left)
+     * to process. Throws when storage or the database fail; the instance then stays accepted and
+     * is retried.
      */
     public Optional<Processed> process(String instanceId) throws Exception {
         Optional<InstanceIndex.Received> pending = index.received(instanceId);
@@ -245,6 +317,27 @@ public class IngestService {
             return Optional.empty();
         }
         InstanceIndex.Received received = pending.get();
+        Optional<Derived> derived = derive(instanceId, received.dataset(), received.callingAe(), received.receivedAt(), true);
+        if (derived.isEmpty()) {
+            index.forget(received);
+            return Optional.empty();
+        }
+        Derived d = derived.get();
+        Optional<Long> announcement = index.record(d.event(), d.accessionId(), d.map(), received);
+        if (announcement.isEmpty()) {
+            LOG.infof("%s was ingested before with the same content: stored again, not announced again", instanceId);
+        }
+        return Optional.of(new Processed(d.event(), announcement));
+    }
+
+    /**
+     * Reads the stored original, decodes its pixels to the normalised array and writes the PS3.15
+     * de-identified copy ({@code durably}: each synced before this returns; else left to the
+     * caller's {@link BlobStore#sync}); derives its event and pseudonym map. Empty when the
+     * original can no longer be read (it is kept, and the error logged).
+     */
+    private Optional<Derived> derive(String instanceId, String dataset, String callingAe, Instant receivedAt, boolean durably)
+            throws IOException {
         Path original = store.localPath(originalKey(instanceId));
         DicomObject object;
         try {
@@ -253,7 +346,6 @@ public class IngestService {
             // Read fine when accepted: the stored file changed under us. Keep it, drop the work.
             LOG.errorf("accepted object %s can no longer be read; left in ingest/originals: %s", instanceId,
                     withoutPath(e.getMessage(), original));
-            index.forget(received);
             return Optional.empty();
         }
         String pixelKey = null;
@@ -263,7 +355,7 @@ public class IngestService {
             PixelArray pixels = PixelDecoder.decode(object, defaultWindow(object.modality()));
             frames = pixels.frames();
             pixelKey = "pixels/" + instanceId + ".npy";
-            store.put(pixelKey, pixels::writeNpy);
+            put(pixelKey, pixels::writeNpy, durably);
         } catch (UndecodableImageException e) {
             undecodable = withoutIdentifiers(withoutPath(e.getMessage(), original), object, instanceId);
         }
@@ -288,7 +380,7 @@ public class IngestService {
                 studyId,
                 seriesId,
                 patientId,
-                received.dataset(),
+                dataset,
                 object.modality(),
                 object.bodyPartExamined(),
                 object.sopClassUid(),
@@ -298,16 +390,20 @@ public class IngestService {
                 pixelKey,
                 pixelKey != null,
                 undecodable,
-                received.receivedAt(),
+                receivedAt,
                 // Last: it de-identifies the object in place (arguments are evaluated in order).
-                writeDeidentifiedCopy(object, instanceId, patientId));
-        Optional<Long> announcement = index.record(event, accessionId, map, received);
-        if (announcement.isEmpty()) {
-            LOG.infof("%s was ingested before with the same content: stored again, not announced again", instanceId);
-        }
+                writeDeidentifiedCopy(object, instanceId, patientId, durably));
         LOG.debugf("processed %s %s %dx%dx%d from %s into %s%s", event.modality(), instanceId, event.rows(), event.columns(),
-                frames, received.callingAe(), received.dataset(), pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
-        return Optional.of(new Processed(event, announcement));
+                frames, callingAe, dataset, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
+        return Optional.of(new Derived(event, accessionId, map));
+    }
+
+    private void put(String key, BlobStore.ContentWriter writer, boolean durably) throws IOException {
+        if (durably) {
+            store.put(key, writer);
+        } else {
+            store.putUnsynced(key, writer);
+        }
     }
 
     /**
@@ -315,14 +411,14 @@ public class IngestService {
      * not be written de-identified (the instance is still processed: pixels and index are
      * de-identified on their own).
      */
-    private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId) {
+    private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId, boolean durably) {
         IngestConfig.Deid options = config.deid();
         String key = "deidentified/" + instanceId + ".dcm";
         try {
-            store.put(key, target -> Deidentifier.writeDeidentified(object,
+            put(key, target -> Deidentifier.writeDeidentified(object,
                     new Deidentifier.Options(options.retainModifiedDates(), options.retainPatientCharacteristics(),
                             options.retainDeviceIdentity(), options.retainInstitutionIdentity(), options.retainDescriptors()),
-                    new Deidentifier.Pseudonyms(pseudonyms::uid, patientId, pseudonyms.dateShiftDays(patientId)), target));
+                    new Deidentifier.Pseudonyms(pseudonyms::uid, patientId, pseudonyms.dateShiftDays(patientId)), target), durably);
             return key;
         } catch (Exception e) {
             LOG.warnf("no de-identified copy of %s: %s", instanceId, e.getClass().getSimpleName());

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -76,23 +77,51 @@ public class InstanceIndex {
      */
     public Optional<Long> record(InstanceIngested instance, String accessionId, List<Pseudonym> pseudonyms, Received from) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            InstanceRows.Change change = InstanceRows.upsert(em, instance, accessionId);
-            putPseudonyms(pseudonyms);
+            Optional<Long> announcement = recordInTransaction(new Recording(instance, accessionId, pseudonyms));
             if (from != null) {
                 removeReceived(from);
             }
-            if (change == InstanceRows.Change.SAME) {
-                return Optional.<Long>empty();
-            }
-            OutboxRow event = new OutboxRow();
-            event.topic = Topics.INSTANCES;
-            event.eventKey = instance.instanceId();
-            event.payload = EventJson.write(instance);
-            event.createdAt = Instant.now();
-            em.persist(event);
-            em.flush();
-            return Optional.of(event.id);
+            return announcement;
         });
+    }
+
+    /** What to record of one instance: its event, accession pseudonym (or null) and pseudonym entries. */
+    public record Recording(InstanceIngested instance, String accessionId, List<Pseudonym> pseudonyms) {
+    }
+
+    /**
+     * Records many instances in one transaction (one commit for a batch of processed objects);
+     * returns each one's announcement as {@link #record(InstanceIngested, String, List)} does, in
+     * order. The batch must not hold one instance twice.
+     */
+    public List<Optional<Long>> recordAll(List<Recording> recordings) {
+        if (recordings.isEmpty()) {
+            return List.of();
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Optional<Long>> announcements = new ArrayList<>(recordings.size());
+            for (Recording recording : recordings) {
+                announcements.add(recordInTransaction(recording));
+            }
+            return announcements;
+        });
+    }
+
+    private Optional<Long> recordInTransaction(Recording recording) {
+        InstanceIngested instance = recording.instance();
+        InstanceRows.Change change = InstanceRows.upsert(em, instance, recording.accessionId());
+        putPseudonyms(recording.pseudonyms());
+        if (change == InstanceRows.Change.SAME) {
+            return Optional.empty();
+        }
+        OutboxRow event = new OutboxRow();
+        event.topic = Topics.INSTANCES;
+        event.eventKey = instance.instanceId();
+        event.payload = EventJson.write(instance);
+        event.createdAt = Instant.now();
+        // IDENTITY: inserted at persist, so the id is known without flushing the whole batch.
+        em.persist(event);
+        return Optional.of(event.id);
     }
 
     /**
@@ -116,8 +145,15 @@ public class InstanceIndex {
                 em.persist(row);
             }
         });
+        makeDurable();
+    }
+
+    /**
+     * Puts what was committed so far on the device: a no-op where a commit already is (PostgreSQL);
+     * H2 does not sync a commit, so there this makes it survive a power cut too.
+     */
+    public void makeDurable() {
         if (syncAfterCommit) {
-            // H2 does not sync a commit; this makes it survive a power cut too.
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("CHECKPOINT SYNC").executeUpdate());
         }
     }

@@ -11,14 +11,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,16 +34,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Works through accepted instances in the background ({@link IngestService#process(String)}),
- * so the DICOM node answers as soon as an object is durable and a sender's association is never
- * held up by decoding. What the node journaled is first settled into storage and the database's
- * {@code received} table ({@link IngestService#settle}); that table is the queue: what is
- * accepted is submitted at once; what was left by a restart (unsettled journal entries
- * included), or failed (storage or database trouble), is picked up again by a periodic pass. On
- * a small machine decoding and receiving compete for the same cores, so while a sender is being
- * served processing waits, up to a bounded backlog
- * ({@code medssl.processing.yield-while-receiving-up-to}). Logs progress (rate, backlog, ETA)
- * while busy.
+ * Works through accepted instances in the background, so the DICOM node answers as soon as an
+ * object is durable and a sender's association is never held up by decoding. What the node
+ * journaled is processed in batches straight from the accept journal: each object of a batch is
+ * prepared in parallel (original into storage, pixels decoded, de-identified copy — written
+ * without a sync), the batch is recorded in one transaction and announced, and then, off the
+ * path, made durable with one round of syncs before its journal entries are settled; a crash
+ * before that hands the entries back at the next start. Batches are taken in order of arrival
+ * and never hold two objects of one instance, so a resend's newer content always wins. Objects
+ * accepted otherwise (STOW-RS leftovers, failures) wait in the {@code received} table, which a
+ * periodic pass picks up ({@link IngestService#process(String)}). On a small machine decoding
+ * and receiving compete for the same cores, so while a sender is being served processing waits,
+ * up to a bounded backlog ({@code medssl.processing.yield-while-receiving-up-to}). Logs
+ * progress (rate, backlog, ETA) while busy.
  */
 @ApplicationScoped
 public class InstanceProcessor {
@@ -44,6 +54,7 @@ public class InstanceProcessor {
     static final Duration RESCAN = Duration.ofSeconds(10);
     /** Received rows younger than this are the node's own submissions, not leftovers. */
     static final Duration GRACE = Duration.ofSeconds(30);
+    private static final Duration CHECKPOINT_AT_STOP = Duration.ofSeconds(10);
     private static final int RESCAN_BATCH = 10_000;
     private static final Duration YIELD_POLL = Duration.ofMillis(20);
 
@@ -55,11 +66,18 @@ public class InstanceProcessor {
     private final Instance<DicomNode> node;
     private final Journal journal;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
-    /** Journaled objects submitted and not yet settled. */
+    /** Journaled objects submitted and not yet processed (recorded and announced). */
     private final AtomicInteger journaled = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
+    /** Journaled objects in order of arrival, waiting for a batch. */
+    private final BlockingQueue<Journal.Entry> arrivals = new LinkedBlockingQueue<>();
+    /** Committed batches whose journal entries wait for their blobs and rows to be synced. */
+    private final BlockingQueue<List<IngestService.Prepared>> uncheckpointed = new LinkedBlockingQueue<>();
+    /** The entry the last batch stopped before (a second object of an instance in that batch). */
+    private Journal.Entry carried;
     private ExecutorService workers;
-    private ExecutorService settler;
+    private Thread batcher;
+    private ExecutorService checkpointer;
     private ScheduledExecutorService timer;
     private volatile Instant startedAt = Instant.now();
     private long processedAtLastReport;
@@ -83,13 +101,16 @@ public class InstanceProcessor {
             t.setDaemon(true);
             return t;
         });
-        // One thread, so journaled objects are settled in the order they were received: a resent
-        // instance's newer content always ends up as its original.
-        settler = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "journal-settler");
+        // One thread forms and commits batches, so journaled objects are recorded in the order
+        // they were received; a second one syncs committed batches and settles their entries.
+        checkpointer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "journal-checkpointer");
             t.setDaemon(true);
             return t;
         });
+        batcher = new Thread(this::processJournaled, "journal-processor");
+        batcher.setDaemon(true);
+        batcher.start();
         List<Journal.Entry> left = journal.recovered();
         if (!left.isEmpty()) {
             LOG.infof("processing: %d journaled object(s) from before the restart queued again", left.size());
@@ -103,13 +124,25 @@ public class InstanceProcessor {
         if (timer != null) {
             timer.shutdownNow();
         }
-        if (settler != null) {
+        if (batcher != null) {
             // What is left stays in the journal for the next start.
-            settler.shutdownNow();
+            batcher.interrupt();
         }
         if (workers != null) {
-            // What is left stays in the received table for the next start.
+            // What is left stays in the received table (or the journal) for the next start.
             workers.shutdownNow();
+        }
+        if (checkpointer != null) {
+            // Committed batches: worth settling now rather than processing again after the restart.
+            checkpointer.shutdown();
+            try {
+                if (!checkpointer.awaitTermination(CHECKPOINT_AT_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                    checkpointer.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                checkpointer.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -120,15 +153,10 @@ public class InstanceProcessor {
         }
     }
 
-    /** Queues a journaled object: settled first (in order of arrival), then processed. */
+    /** Queues a journaled object (processed in a batch, in order of arrival). */
     public void submit(Journal.Entry entry) {
         journaled.incrementAndGet();
-        try {
-            settler.execute(() -> settle(entry));
-        } catch (RejectedExecutionException stopping) {
-            // Durable in the journal already: the next start hands it back.
-            journaled.decrementAndGet();
-        }
+        arrivals.add(entry);
     }
 
     /** Instances accepted and not yet processed (health, tests). */
@@ -136,32 +164,124 @@ public class InstanceProcessor {
         return index.pendingCount() + journaled.get();
     }
 
-    private void settle(Journal.Entry entry) {
-        String instanceId = null;
+    /** The journal-processor thread: batch after batch until stopped. */
+    private void processJournaled() {
         try {
-            yieldToReceiving();
-            // Retried in place, not queued for later: the entries behind it wait, so a resent
-            // instance's older content can never be settled after its newer one.
-            for (long backoff = 1; instanceId == null; backoff = Math.min(2 * backoff, RESCAN.toSeconds())) {
+            while (!Thread.currentThread().isInterrupted()) {
+                List<Journal.Entry> batch = nextBatch();
+                // Retried in place, not queued for later: the entries behind it wait, so a resent
+                // instance's older content can never be recorded after its newer one.
+                for (long backoff = 1; ; backoff = Math.min(2 * backoff, RESCAN.toSeconds())) {
+                    try {
+                        processBatch(batch);
+                        break;
+                    } catch (InterruptedException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        LOG.warnf("processing a batch of %d journaled object(s) failed, retrying in %d s (later ones wait): %s",
+                                batch.size(), backoff, e.getClass().getSimpleName());
+                        Thread.sleep(TimeUnit.SECONDS.toMillis(backoff));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // Stopping: what was not committed stays in the journal for the next start.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the next object, then takes what else has arrived, up to the batch size, never two of one instance. */
+    private List<Journal.Entry> nextBatch() throws InterruptedException {
+        Journal.Entry first = carried != null ? carried : arrivals.take();
+        carried = null;
+        yieldToReceiving();
+        List<Journal.Entry> batch = new ArrayList<>(List.of(first));
+        Set<String> instances = new HashSet<>();
+        instances.add(instanceOf(first));
+        int limit = Math.max(1, config.processing().batchSize());
+        Journal.Entry next;
+        while (batch.size() < limit && (next = arrivals.poll()) != null) {
+            if (!instances.add(instanceOf(next))) {
+                carried = next;
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private String instanceOf(Journal.Entry entry) {
+        try {
+            return ingest.journaledInstanceId(entry);
+        } catch (IOException e) {
+            // Written by this service: unreadable meta means a bug, not bad input. A unique name
+            // keeps it in a batch of its own; preparing it fails and is retried (and logged).
+            return "unreadable:" + entry.sequence() + ":" + entry.offset();
+        }
+    }
+
+    private void processBatch(List<Journal.Entry> batch) throws Exception {
+        long t0 = System.nanoTime();
+        List<Future<IngestService.Prepared>> preparing = new ArrayList<>(batch.size());
+        for (Journal.Entry entry : batch) {
+            preparing.add(workers.submit(() -> ingest.prepareJournaled(entry)));
+        }
+        List<IngestService.Prepared> prepared = new ArrayList<>(batch.size());
+        Exception failure = null;
+        for (Future<IngestService.Prepared> p : preparing) {
+            try {
+                prepared.add(p.get());
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure : e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        long t1 = System.nanoTime();
+        List<IngestService.Processed> done = ingest.commit(prepared);
+        LOG.debugf("batch of %d: prepared in %d ms, committed in %d ms", batch.size(), (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
+        journaled.addAndGet(-batch.size());
+        processed.addAndGet(batch.size());
+        uncheckpointed.add(prepared);
+        try {
+            checkpointer.execute(this::checkpoint);
+        } catch (RejectedExecutionException stopping) {
+            // The entries stay unsettled: the next start processes them again (not announced twice).
+        }
+        for (IngestService.Processed p : done) {
+            if (p.announcement().isPresent()) {
+                // Bounded in flight; an interrupt (stopping) leaves the rest to the outbox relay.
+                relay.sendAsync(p.announcement().get(), p.event());
+            }
+        }
+    }
+
+    /** Syncs every committed batch waiting (one round for all) and settles their journal entries. */
+    private void checkpoint() {
+        List<List<IngestService.Prepared>> batches = new ArrayList<>();
+        uncheckpointed.drainTo(batches);
+        if (batches.isEmpty()) {
+            return;
+        }
+        List<IngestService.Prepared> all = batches.stream().flatMap(List::stream).toList();
+        try {
+            for (long backoff = 1; ; backoff = Math.min(2 * backoff, RESCAN.toSeconds())) {
                 try {
-                    instanceId = ingest.settle(entry);
-                } catch (Exception e) {
-                    LOG.warnf("settling a journaled object failed, retrying in %d s (later ones wait): %s", backoff,
-                            e.getClass().getSimpleName());
+                    long t0 = System.nanoTime();
+                    ingest.checkpoint(all);
+                    LOG.debugf("checkpoint of %d: durable and settled in %d ms", all.size(), (System.nanoTime() - t0) / 1_000_000);
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    LOG.warnf("making %d processed object(s) durable failed, retrying in %d s (their journal entries stay): %s",
+                            all.size(), backoff, e.getClass().getSimpleName());
                     Thread.sleep(TimeUnit.SECONDS.toMillis(backoff));
                 }
             }
         } catch (InterruptedException e) {
-            // Stopping: the entry stays in the journal for the next start.
+            // Stopping: the entries stay unsettled and are processed again after the restart.
             Thread.currentThread().interrupt();
-            return;
-        } finally {
-            journaled.decrementAndGet();
-        }
-        try {
-            submit(instanceId);
-        } catch (RejectedExecutionException stopping) {
-            queued.remove(instanceId); // its received row is committed: the next start's pass takes it
         }
     }
 

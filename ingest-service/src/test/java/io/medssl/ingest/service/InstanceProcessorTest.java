@@ -57,13 +57,34 @@ class InstanceProcessorTest {
     /** A small CT no other test sends (the test application, and its index, are shared); returns its SOP Instance UID. */
     private String writeFreshCt(Path file) throws Exception {
         String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
-        short[] hu = new short[32 * 32];
+        writeCt(file, uid, 32);
+        return uid + ".3";
+    }
+
+    /** A size x size CT whose study, series and instance UIDs are {@code uid} + .1, .2, .3. */
+    private static void writeCt(Path file, String uid, int size) throws Exception {
+        short[] hu = new short[size * size];
         for (int i = 0; i < hu.length; i++) {
-            hu[i] = (short) (i % 32 * 40 - 600);
+            hu[i] = (short) (i % size * 40 - 600);
         }
         ImageObjectWriter.writeCt(new SyntheticImage("CRASH^TEST", "CRASH-1", "19700101", "O", uid + ".1", uid + ".2",
-                uid + ".3", "", "20260101", "120000", "CRASH TEST", 32, 32, hu, 1.0, 40, 400), file);
-        return uid + ".3";
+                uid + ".3", "", "20260101", "120000", "CRASH TEST", size, size, hu, 1.0, 40, 400), file);
+    }
+
+    private long announcements(String instanceId) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select count(o) from OutboxRow o where o.eventKey = :id", Long.class).setParameter("id", instanceId)
+                .getSingleResult());
+    }
+
+    private Optional<InstanceIngested> awaitRows(String instanceId, int rows) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Optional<InstanceIngested> indexed = index.find(instanceId);
+        while (indexed.map(i -> i.rows() != rows).orElse(true) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            indexed = index.find(instanceId);
+        }
+        return indexed;
     }
 
     private Optional<InstanceIngested> awaitIndexed(String instanceId) throws InterruptedException {
@@ -128,5 +149,54 @@ class InstanceProcessorTest {
         assertThat(storageRoot.resolve(event.pixelKey())).isRegularFile();
         assertThat(storageRoot.resolve(event.deidentifiedKey())).isRegularFile();
         assertThat(index.received(instanceId)).isEmpty();
+    }
+
+    @Test
+    void aResendArrivingRightBehindItsFirstVersionEndsUpAsTheIndexedContent() throws Exception {
+        String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        String instanceId = pseudonyms.uid(uid + ".3");
+        Path first = Files.createTempFile(storageRoot, "first", ".dcm");
+        Path resent = Files.createTempFile(storageRoot, "resent", ".dcm");
+        writeCt(first, uid, 32);
+        writeCt(resent, uid, 16);
+        // Both journaled before the processor sees either: they would fall into one batch.
+        IngestService.Outcome a = ingest.acceptJournaled(first, null, "RESEND", "resend");
+        IngestService.Outcome b = ingest.acceptJournaled(resent, null, "RESEND", "resend");
+        processor.submit(a.journaled());
+        processor.submit(b.journaled());
+
+        Optional<InstanceIngested> indexed = awaitRows(instanceId, 16);
+        assertThat(indexed).as("the resend's content is indexed last").isPresent();
+        assertThat(indexed.get().rows()).isEqualTo(16);
+        // Changed content is announced again: once per version.
+        assertThat(announcements(instanceId)).isEqualTo(2);
+        try (var in = Files.newInputStream(storageRoot.resolve(indexed.get().pixelKey()))) {
+            assertThat(io.medssl.imaging.Npy.read(in).shape()).containsExactly(1, 16, 16);
+        }
+    }
+
+    @Test
+    void aBatchRecordedButNotYetDurableIsProcessedAgainAfterACrashWithoutASecondAnnouncement() throws Exception {
+        Path incoming = Files.createTempFile(storageRoot, "uncheckpointed", ".dcm");
+        String instanceId = pseudonyms.uid(writeFreshCt(incoming));
+        IngestService.Outcome outcome = ingest.acceptJournaled(incoming, null, "UNSYNCED", "unsynced");
+        // The processor's first two steps, then a crash: recorded and announced, but its files
+        // were never synced and its journal entry never settled.
+        IngestService.Prepared prepared = ingest.prepareJournaled(outcome.journaled());
+        assertThat(ingest.commit(java.util.List.of(prepared))).singleElement()
+                .satisfies(p -> assertThat(p.announcement()).isPresent());
+        Files.delete(storageRoot.resolve(prepared.derived().event().pixelKey())); // lost with the page cache
+
+        // After the restart the journal hands the entry back.
+        processor.submit(outcome.journaled());
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Path pixels = storageRoot.resolve(prepared.derived().event().pixelKey());
+        while (!Files.exists(pixels) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(pixels).as("written again").isRegularFile();
+        assertThat(index.find(instanceId)).isPresent();
+        assertThat(announcements(instanceId)).as("an identical resend is not announced twice").isEqualTo(1);
     }
 }

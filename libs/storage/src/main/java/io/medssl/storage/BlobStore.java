@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -15,6 +16,16 @@ public interface BlobStore {
 
     /** Writes the content atomically and durably: after return it survives a crash, and a reader never sees a partial blob. */
     void put(String key, ContentWriter writer) throws IOException;
+
+    /**
+     * Writes the content atomically but not yet durably: a reader never sees a partial blob, but
+     * a crash may lose it until {@link #sync} has returned for its key. For writers that keep the
+     * means to write it again (e.g. an unsettled journal entry) and want one sync for many blobs.
+     */
+    void putUnsynced(String key, ContentWriter writer) throws IOException;
+
+    /** Makes blobs written by {@link #putUnsynced} durable (their content and their names); keys that no longer exist are skipped. */
+    void sync(Collection<String> keys) throws IOException;
 
     /** Moves an existing local file into the store under {@code key}, durably. */
     void putFile(String key, Path source) throws IOException;

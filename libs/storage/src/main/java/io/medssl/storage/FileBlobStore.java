@@ -12,7 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
 import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -35,6 +38,15 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void put(String key, ContentWriter writer) throws IOException {
+        write(key, writer, true);
+    }
+
+    @Override
+    public void putUnsynced(String key, ContentWriter writer) throws IOException {
+        write(key, writer, false);
+    }
+
+    private void write(String key, ContentWriter writer, boolean durably) throws IOException {
         Path target = localPath(key);
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
@@ -43,11 +55,35 @@ public final class FileBlobStore implements BlobStore {
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                 writer.writeTo(out);
                 out.flush();
-                channel.force(true);
+                if (durably) {
+                    channel.force(true);
+                }
             }
-            moveDurably(part, target);
+            if (durably) {
+                moveDurably(part, target);
+            } else {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
         } finally {
             Files.deleteIfExists(part);
+        }
+    }
+
+    @Override
+    public void sync(Collection<String> keys) throws IOException {
+        Set<Path> folders = new LinkedHashSet<>();
+        for (String key : keys) {
+            Path file = localPath(key);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            } catch (NoSuchFileException gone) {
+                continue;
+            }
+            folders.add(file.getParent());
+        }
+        // The renames that named them: once per folder, however many blobs landed in it.
+        for (Path folder : folders) {
+            fsyncDirectory(folder);
         }
     }
 

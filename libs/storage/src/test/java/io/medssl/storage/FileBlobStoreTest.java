@@ -53,6 +53,24 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void unsyncedPutsAreWholeAtOnceAndSyncTakesVanishedKeys() throws IOException {
+        var store = new FileBlobStore(root);
+        store.putUnsynced("a/1.bin", out -> out.write('A'));
+        store.putUnsynced("a/1.bin", out -> out.write('B'));
+        store.putUnsynced("b/2.bin", out -> out.write('C'));
+        assertThatThrownBy(() -> store.putUnsynced("a/3.bin", out -> {
+            out.write('D');
+            throw new IOException("boom");
+        }));
+        assertThat(store.list("a")).as("replaced in place, no .part left").containsExactly("a/1.bin");
+        Files.delete(store.localPath("b/2.bin"));
+        store.sync(java.util.List.of("a/1.bin", "b/2.bin"));
+        try (var in = store.open("a/1.bin")) {
+            assertThat(in.readAllBytes()).containsExactly('B');
+        }
+    }
+
+    @Test
     void putFileMovesTheFileIn() throws IOException {
         var store = new FileBlobStore(root.resolve("store"));
         Path incoming = Files.writeString(root.resolve("incoming.dcm"), "dicom");
