@@ -15,12 +15,12 @@ public final class InstanceRows {
     public enum Change { NEW, CHANGED, SAME }
 
     /**
-     * Inserts or refreshes the row. A resend of an instance is SAME when everything downstream
+     * Inserts or refreshes the instance's row ({@code row}: its current, managed row, or null when
+     * it has none; the caller looks it up, a batch in one query). A resend of an instance is SAME when everything downstream
      * sees (geometry, decodability, dataset, identifiers) is unchanged; CHANGED otherwise (e.g. the
      * same SOP Instance UID sent again with other content, which downstream must hear about).
      */
-    public static Change upsert(EntityManager em, InstanceIngested instance, String accessionId) {
-        InstanceRow row = em.find(InstanceRow.class, instance.instanceId());
+    public static Change upsert(EntityManager em, InstanceRow row, InstanceIngested instance, String accessionId) {
         if (row == null) {
             em.persist(InstanceRow.of(instance, accessionId));
             return Change.NEW;

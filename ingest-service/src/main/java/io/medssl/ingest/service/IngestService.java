@@ -305,6 +305,21 @@ public class IngestService {
     }
 
     /**
+     * Takes a journaled object out of batch processing — one that failed on its own (the database
+     * refused its row, the decoder threw) must not hold up the objects behind it: its original is
+     * stored durably, a {@code received} row committed and its journal entry settled, so the
+     * periodic pass retries it by itself ({@link #process(String)}). Throws when storage or the
+     * database fail (then nothing can proceed anyway).
+     */
+    void defer(Journal.Entry entry) throws IOException {
+        JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
+        store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out));
+        // On the device when accept returns: only then may the entry be noted settled and recycled.
+        index.accept(object.instanceId(), object.dataset(), object.callingAe());
+        journal.settle(entry);
+    }
+
+    /**
      * Processes an accepted instance (STOW-RS, or a leftover {@code received} row): decodes its
      * pixels to the normalised array, writes the PS3.15 de-identified copy, and commits index row
      * + outbox event while removing its {@code received} row. Empty when there is nothing (left)

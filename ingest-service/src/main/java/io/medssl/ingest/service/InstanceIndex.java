@@ -3,6 +3,7 @@ package io.medssl.ingest.service;
 import io.medssl.contracts.EventJson;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.Topics;
+import io.medssl.ingest.index.InstanceRow;
 import io.medssl.ingest.index.InstanceRows;
 import io.medssl.ingest.index.OutboxRow;
 import io.medssl.ingest.index.PseudonymRow;
@@ -99,18 +100,40 @@ public class InstanceIndex {
             return List.of();
         }
         return QuarkusTransaction.requiringNew().call(() -> {
+            // What the batch already finds in the index, in two queries instead of a few per instance.
+            Map<String, InstanceRow> rows = new HashMap<>();
+            em.createQuery("select r from InstanceRow r where r.instanceId in :ids", InstanceRow.class)
+                    .setParameter("ids", recordings.stream().map(r -> r.instance().instanceId()).toList())
+                    .getResultList().forEach(r -> rows.put(r.instanceId, r));
+            List<String> mapped = recordings.stream().flatMap(r -> r.pseudonyms().stream()).map(Pseudonym::pseudonym)
+                    .distinct().toList();
+            Set<String> known = new HashSet<>(mapped.isEmpty() ? List.of() : em.createQuery(
+                    "select p.pseudonym from PseudonymRow p where p.pseudonym in :ids", String.class)
+                    .setParameter("ids", mapped).getResultList());
             List<Optional<Long>> announcements = new ArrayList<>(recordings.size());
             for (Recording recording : recordings) {
-                announcements.add(recordInTransaction(recording));
+                announcements.add(recordInTransaction(recording, rows.get(recording.instance().instanceId()), known));
             }
             return announcements;
         });
     }
 
     private Optional<Long> recordInTransaction(Recording recording) {
+        InstanceRow row = em.find(InstanceRow.class, recording.instance().instanceId());
+        Set<String> known = new HashSet<>();
+        for (Pseudonym p : recording.pseudonyms()) {
+            if (em.find(PseudonymRow.class, p.pseudonym()) != null) {
+                known.add(p.pseudonym());
+            }
+        }
+        return recordInTransaction(recording, row, known);
+    }
+
+    /** {@code row}: the instance's current row or null; {@code known}: pseudonyms already mapped (grows). */
+    private Optional<Long> recordInTransaction(Recording recording, InstanceRow row, Set<String> known) {
         InstanceIngested instance = recording.instance();
-        InstanceRows.Change change = InstanceRows.upsert(em, instance, recording.accessionId());
-        putPseudonyms(recording.pseudonyms());
+        InstanceRows.Change change = InstanceRows.upsert(em, row, instance, recording.accessionId());
+        putPseudonyms(recording.pseudonyms(), known);
         if (change == InstanceRows.Change.SAME) {
             return Optional.empty();
         }
@@ -187,9 +210,9 @@ public class InstanceIndex {
         }
     }
 
-    private void putPseudonyms(List<Pseudonym> pseudonyms) {
+    private void putPseudonyms(List<Pseudonym> pseudonyms, Set<String> known) {
         for (Pseudonym p : pseudonyms) {
-            if (p.original() != null && !p.original().isEmpty() && em.find(PseudonymRow.class, p.pseudonym()) == null) {
+            if (p.original() != null && !p.original().isEmpty() && known.add(p.pseudonym())) {
                 PseudonymRow row = new PseudonymRow();
                 row.pseudonym = p.pseudonym();
                 row.kind = p.kind();

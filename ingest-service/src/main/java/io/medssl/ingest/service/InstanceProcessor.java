@@ -227,24 +227,28 @@ public class InstanceProcessor {
             preparing.add(workers.submit(() -> ingest.prepareJournaled(entry)));
         }
         List<IngestService.Prepared> prepared = new ArrayList<>(batch.size());
-        Exception failure = null;
-        for (Future<IngestService.Prepared> p : preparing) {
+        List<Journal.Entry> deferred = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
             try {
-                prepared.add(p.get());
+                prepared.add(preparing.get(i).get());
             } catch (ExecutionException e) {
-                failure = failure != null ? failure : e.getCause() instanceof Exception cause ? cause : e;
+                LOG.warnf("processing a journaled object failed (%s): kept, and retried on its own",
+                        e.getCause().getClass().getSimpleName());
+                deferred.add(batch.get(i));
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
         long t1 = System.nanoTime();
-        List<IngestService.Processed> done = ingest.commit(prepared);
+        List<IngestService.Prepared> committed = new ArrayList<>(prepared.size());
+        List<IngestService.Processed> done = commit(prepared, committed, deferred);
+        for (Journal.Entry entry : deferred) {
+            // Throws when storage or the database are down: then the whole batch is retried.
+            ingest.defer(entry);
+        }
         LOG.debugf("batch of %d: prepared in %d ms, committed in %d ms", batch.size(), (t1 - t0) / 1_000_000,
                 (System.nanoTime() - t1) / 1_000_000);
         journaled.addAndGet(-batch.size());
-        processed.addAndGet(batch.size());
-        uncheckpointed.add(prepared);
+        processed.addAndGet(committed.size());
+        uncheckpointed.add(committed);
         try {
             checkpointer.execute(this::checkpoint);
         } catch (RejectedExecutionException stopping) {
@@ -255,6 +259,33 @@ public class InstanceProcessor {
                 // Bounded in flight; an interrupt (stopping) leaves the rest to the outbox relay.
                 relay.sendAsync(p.announcement().get(), p.event());
             }
+        }
+    }
+
+    /**
+     * Records the batch in one transaction; if the database refuses it, one object at a time, so
+     * an object it refuses on its own (into {@code deferred}) does not hold up the others. Fills
+     * {@code committed} with what was recorded.
+     */
+    private List<IngestService.Processed> commit(List<IngestService.Prepared> prepared, List<IngestService.Prepared> committed,
+                                                 List<Journal.Entry> deferred) {
+        try {
+            List<IngestService.Processed> done = ingest.commit(prepared);
+            committed.addAll(prepared);
+            return done;
+        } catch (RuntimeException batchRefused) {
+            List<IngestService.Processed> done = new ArrayList<>();
+            for (IngestService.Prepared p : prepared) {
+                try {
+                    done.addAll(ingest.commit(List.of(p)));
+                    committed.add(p);
+                } catch (RuntimeException refused) {
+                    LOG.warnf("recording a journaled object failed (%s): kept, and retried on its own",
+                            refused.getClass().getSimpleName());
+                    deferred.add(p.entry());
+                }
+            }
+            return done;
         }
     }
 

@@ -63,12 +63,16 @@ class InstanceProcessorTest {
 
     /** A size x size CT whose study, series and instance UIDs are {@code uid} + .1, .2, .3. */
     private static void writeCt(Path file, String uid, int size) throws Exception {
+        writeCt(file, uid, size, "");
+    }
+
+    private static void writeCt(Path file, String uid, int size, String accession) throws Exception {
         short[] hu = new short[size * size];
         for (int i = 0; i < hu.length; i++) {
             hu[i] = (short) (i % size * 40 - 600);
         }
         ImageObjectWriter.writeCt(new SyntheticImage("CRASH^TEST", "CRASH-1", "19700101", "O", uid + ".1", uid + ".2",
-                uid + ".3", "", "20260101", "120000", "CRASH TEST", size, size, hu, 1.0, 40, 400), file);
+                uid + ".3", accession, "20260101", "120000", "CRASH TEST", size, size, hu, 1.0, 40, 400), file);
     }
 
     private long announcements(String instanceId) {
@@ -198,5 +202,33 @@ class InstanceProcessorTest {
         assertThat(pixels).as("written again").isRegularFile();
         assertThat(index.find(instanceId)).isPresent();
         assertThat(announcements(instanceId)).as("an identical resend is not announced twice").isEqualTo(1);
+    }
+
+    @Test
+    void anObjectTheDatabaseRefusesDoesNotHoldUpTheOthersInItsBatch() throws Exception {
+        String good = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        String bad = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime() + 1));
+        Path goodFile = Files.createTempFile(storageRoot, "good", ".dcm");
+        Path badFile = Files.createTempFile(storageRoot, "refused", ".dcm");
+        writeCt(goodFile, good, 16);
+        // An AccessionNumber far beyond SH's 16 characters: its pseudonym entry does not fit the
+        // database's column, so recording this object fails every time.
+        writeCt(badFile, bad, 16, "A".repeat(300));
+        String goodId = pseudonyms.uid(good + ".3");
+        String badId = pseudonyms.uid(bad + ".3");
+        IngestService.Outcome refused = ingest.acceptJournaled(badFile, null, "POISON", "poison");
+        IngestService.Outcome fine = ingest.acceptJournaled(goodFile, null, "POISON", "poison");
+        assertThat(refused.stored()).isTrue();
+        processor.submit(refused.journaled());
+        processor.submit(fine.journaled());
+
+        assertThat(awaitIndexed(goodId)).as("the object behind it is processed").isPresent();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (index.received(badId).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(index.received(badId)).as("the refused one is kept, to be retried on its own").isPresent();
+        assertThat(store.exists(IngestService.originalKey(badId))).isTrue();
+        assertThat(index.find(badId)).isEmpty();
     }
 }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * with {@code numpy.load} and DJL's {@code NDList.decode}.
  */
 public final class Npy {
+    private static final int WRITE_CHUNK_VALUES = 16 * 1024;
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']+)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
@@ -60,9 +61,14 @@ public final class Npy {
     public static void writeFloat32(OutputStream out, float[] values, int... shape) throws IOException {
         checkSize(values.length, shape);
         writeHeader(out, "<f4", shape);
-        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(values);
-        out.write(buf.array());
+        // In chunks: a 512x512 image would otherwise need a second 1 MB array per write.
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(values.length, WRITE_CHUNK_VALUES) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < values.length; from += WRITE_CHUNK_VALUES) {
+            int count = Math.min(WRITE_CHUNK_VALUES, values.length - from);
+            buf.clear();
+            buf.asFloatBuffer().put(values, from, count);
+            out.write(buf.array(), 0, count * 4);
+        }
     }
 
     public static void writeInt64(OutputStream out, long[] values, int... shape) throws IOException {

@@ -27,6 +27,20 @@ class NpyTest {
     }
 
     @Test
+    void aLargeArrayIsWrittenWhole() throws IOException {
+        // More values than one write chunk holds, and not a multiple of it.
+        float[] values = new float[3 * 256 * 257];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 0.5f;
+        }
+        var out = new ByteArrayOutputStream();
+        Npy.writeFloat32(out, values, 3, 256, 257);
+        Npy.Array array = Npy.read(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(array.shape()).containsExactly(3, 256, 257);
+        assertThat(array.asFloats()).containsExactly(values);
+    }
+
+    @Test
     void oneDimensionalShapeUsesPythonTupleSyntax() throws IOException {
         var out = new ByteArrayOutputStream();
         Npy.writeInt64(out, new long[] {3, 1, 2}, 3);
