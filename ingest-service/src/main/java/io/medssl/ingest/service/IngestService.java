@@ -22,15 +22,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * What happens to each received object, in two steps. Accept: validate, pseudonymise, keep the
  * object durably (inside ingest's own area, the only place PHI lives: the DICOM node's accept
- * journal, settled later into the original + a {@code received} row; STOW-RS stores those at
- * once) — the sender's Success comes here. Process: decode the pixels to the normalised array,
- * write the PS3.15 de-identified copy, index, announce. Logs name instances by pseudonym only.
+ * journal, processed from there in batches; STOW-RS stores the original and a {@code received}
+ * row at once) — the sender's Success comes here. Process: store the original, decode the
+ * pixels to the normalised array, write the PS3.15 de-identified copy, index, announce. Logs
+ * name instances by pseudonym only.
  */
 @ApplicationScoped
 public class IngestService {
@@ -162,9 +164,9 @@ public class IngestService {
      * The DICOM node's step: as {@link #accept(Path, String, String, String)}, but the object is
      * made durable by appending it to the accept journal (one {@code fdatasync} of a prepared
      * segment) instead of storing it and committing a row, which is most of what a C-STORE waits
-     * for. {@link #settle} then moves it into storage and the received table in the background;
-     * the outcome's {@code journaled} entry is what to settle. {@code header} is the header the
-     * association layer already read (null: read it here).
+     * for. The outcome's {@code journaled} entry is what the background processing takes
+     * ({@link #prepareJournaled}, {@link #commit}, {@link #checkpoint}). {@code header} is the
+     * header the association layer already read (null: read it here).
      */
     public Outcome acceptJournaled(Path file, DicomObject header, String callingAeTitle, String dataset) {
         return accept(file, header, callingAeTitle, null, dataset, true);
@@ -277,7 +279,7 @@ public class IngestService {
      * pseudonym map, outbox events). Returns what was processed, in batch order, to announce.
      */
     List<Processed> commit(List<Prepared> batch) {
-        List<Derived> derived = batch.stream().map(Prepared::derived).filter(java.util.Objects::nonNull).toList();
+        List<Derived> derived = batch.stream().map(Prepared::derived).filter(Objects::nonNull).toList();
         List<Optional<Long>> announcements = index.recordAll(derived.stream().map(Derived::recording).toList());
         List<Processed> processed = new ArrayList<>(derived.size());
         for (int i = 0; i < derived.size(); i++) {
@@ -307,16 +309,19 @@ public class IngestService {
     /**
      * Takes a journaled object out of batch processing — one that failed on its own (the database
      * refused its row, the decoder threw) must not hold up the objects behind it: its original is
-     * stored durably, a {@code received} row committed and its journal entry settled, so the
-     * periodic pass retries it by itself ({@link #process(String)}). Throws when storage or the
-     * database fail (then nothing can proceed anyway).
+     * stored durably and a {@code received} row committed, so the periodic pass retries it by
+     * itself ({@link #process(String)}); its journal entry is then settled by a {@link #checkpoint}
+     * ({@link #deferred}). Throws when storage or the database fail (then nothing can proceed).
      */
     void defer(Journal.Entry entry) throws IOException {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
         store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out));
-        // On the device when accept returns: only then may the entry be noted settled and recycled.
         index.accept(object.instanceId(), object.dataset(), object.callingAe());
-        journal.settle(entry);
+    }
+
+    /** A {@link #defer deferred} entry as a checkpoint takes it: nothing left to sync, only to settle. */
+    Prepared deferred(Journal.Entry entry) {
+        return new Prepared(entry, List.of(), null);
     }
 
     /**

@@ -73,6 +73,8 @@ public class InstanceProcessor {
     private final BlockingQueue<Journal.Entry> arrivals = new LinkedBlockingQueue<>();
     /** Committed batches whose journal entries wait for their blobs and rows to be synced. */
     private final BlockingQueue<List<IngestService.Prepared>> uncheckpointed = new LinkedBlockingQueue<>();
+    /** Set when a checkpoint failed: from then on entries stay in the journal until the next start. */
+    private volatile boolean settlingStopped;
     /** The entry the last batch stopped before (a second object of an instance in that batch). */
     private Journal.Entry carried;
     private ExecutorService workers;
@@ -240,15 +242,19 @@ public class InstanceProcessor {
         long t1 = System.nanoTime();
         List<IngestService.Prepared> committed = new ArrayList<>(prepared.size());
         List<IngestService.Processed> done = commit(prepared, committed, deferred);
+        List<IngestService.Prepared> toSettle = new ArrayList<>(committed);
         for (Journal.Entry entry : deferred) {
             // Throws when storage or the database are down: then the whole batch is retried.
             ingest.defer(entry);
+            // Settled by the checkpointer, in order: an earlier entry of the same instance still
+            // waiting there must not come back after a crash and replace this one's original.
+            toSettle.add(ingest.deferred(entry));
         }
         LOG.debugf("batch of %d: prepared in %d ms, committed in %d ms", batch.size(), (t1 - t0) / 1_000_000,
                 (System.nanoTime() - t1) / 1_000_000);
         journaled.addAndGet(-batch.size());
         processed.addAndGet(committed.size());
-        uncheckpointed.add(committed);
+        uncheckpointed.add(toSettle);
         try {
             checkpointer.execute(this::checkpoint);
         } catch (RejectedExecutionException stopping) {
@@ -296,23 +302,22 @@ public class InstanceProcessor {
         if (batches.isEmpty()) {
             return;
         }
+        if (settlingStopped) {
+            return;
+        }
         List<IngestService.Prepared> all = batches.stream().flatMap(List::stream).toList();
+        long t0 = System.nanoTime();
         try {
-            for (long backoff = 1; ; backoff = Math.min(2 * backoff, RESCAN.toSeconds())) {
-                try {
-                    long t0 = System.nanoTime();
-                    ingest.checkpoint(all);
-                    LOG.debugf("checkpoint of %d: durable and settled in %d ms", all.size(), (System.nanoTime() - t0) / 1_000_000);
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    LOG.warnf("making %d processed object(s) durable failed, retrying in %d s (their journal entries stay): %s",
-                            all.size(), backoff, e.getClass().getSimpleName());
-                    Thread.sleep(TimeUnit.SECONDS.toMillis(backoff));
-                }
-            }
-        } catch (InterruptedException e) {
-            // Stopping: the entries stay unsettled and are processed again after the restart.
-            Thread.currentThread().interrupt();
+            ingest.checkpoint(all);
+            LOG.debugf("checkpoint of %d: durable and settled in %d ms", all.size(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            // Not retried: after a failed fsync Linux may have dropped the dirty pages and a second
+            // fsync would report success for data that is gone. The entries stay unsettled, so the
+            // next start processes them again from the journal and rewrites everything. Nothing later
+            // is settled either: a later entry of the same instance must not outlive this one.
+            settlingStopped = true;
+            LOG.errorf("making %d processed object(s) durable failed (%s): journal entries are no longer settled until"
+                    + " a restart, which processes them again (check the storage device)", all.size(), e.getClass().getSimpleName());
         }
     }
 

@@ -74,7 +74,8 @@ public final class FileBlobStore implements BlobStore {
         Set<Path> folders = new LinkedHashSet<>();
         for (String key : keys) {
             Path file = localPath(key);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            // Read-only is enough for fsync on Linux, and works on blobs that are no longer writable.
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 channel.force(true);
             } catch (NoSuchFileException gone) {
                 continue;
