@@ -41,9 +41,10 @@ import org.jboss.logging.Logger;
  * without a sync), the batch is recorded in one transaction and announced, and then, off the
  * path, made durable with one round of syncs before its journal entries are settled; a crash
  * before that hands the entries back at the next start. Batches are taken in order of arrival
- * and never hold two objects of one instance, so a resend's newer content always wins. Objects
- * accepted otherwise (STOW-RS leftovers, failures) wait in the {@code received} table, which a
- * periodic pass picks up ({@link IngestService#process(String)}). On a small machine decoding
+ * and never hold two objects of one instance, so a resend's newer content always wins; an object
+ * that fails on its own leaves its batch for the {@code received} table. Objects accepted
+ * otherwise (STOW-RS leftovers) wait there too, and a periodic pass picks them up
+ * ({@link IngestService#process(String)}). On a small machine decoding
  * and receiving compete for the same cores, so while a sender is being served processing waits,
  * up to a bounded backlog ({@code medssl.processing.yield-while-receiving-up-to}). Logs
  * progress (rate, backlog, ETA) while busy.
