@@ -218,7 +218,8 @@ public class InstanceProcessor {
             return ingest.journaledInstanceId(entry);
         } catch (IOException e) {
             // Written by this service: unreadable meta means a bug, not bad input. A unique name
-            // keeps it in a batch of its own; preparing it fails and is retried (and logged).
+            // lets it into a batch; preparing and deferring it fail, so that batch is retried
+            // (logged every time) and the entry stays in the journal.
             return "unreadable:" + entry.sequence() + ":" + entry.offset();
         }
     }
