@@ -76,7 +76,7 @@ public class OutboxRelay {
             return;
         }
         publisher.publish(EventJson.read(row.payload, InstanceIngested.class));
-        markSent(id);
+        markSent(List.of(id));
     }
 
     /**
@@ -113,9 +113,12 @@ public class OutboxRelay {
         for (Long id; ids.size() < MARK_AT_ONCE && (id = acknowledged.poll()) != null; ) {
             ids.add(id);
         }
-        if (ids.isEmpty()) {
-            return;
+        if (!ids.isEmpty()) {
+            markSent(ids);
         }
+    }
+
+    private void markSent(List<Long> ids) {
         try {
             QuarkusTransaction.requiringNew().run(() -> em.createQuery(
                     "update OutboxRow o set o.sentAt = :now where o.id in :ids and o.sentAt is null")
@@ -123,20 +126,6 @@ public class OutboxRelay {
         } catch (RuntimeException e) {
             // The events are on the broker; at worst the periodic pass sends them once more.
             LOG.warnf("outbox: could not mark %d event(s) sent: %s", ids.size(), e.getClass().getSimpleName());
-        }
-    }
-
-    private void markSent(long id) {
-        try {
-            QuarkusTransaction.requiringNew().run(() -> {
-                OutboxRow sent = em.find(OutboxRow.class, id);
-                if (sent != null && sent.sentAt == null) {
-                    sent.sentAt = Instant.now();
-                }
-            });
-        } catch (RuntimeException e) {
-            // The event is on the broker; at worst the periodic pass sends it once more.
-            LOG.warnf("outbox: could not mark event %d sent: %s", id, e.getClass().getSimpleName());
         }
     }
 

@@ -283,11 +283,7 @@ public class IngestService {
         List<Optional<Long>> announcements = index.recordAll(derived.stream().map(Derived::recording).toList());
         List<Processed> processed = new ArrayList<>(derived.size());
         for (int i = 0; i < derived.size(); i++) {
-            Derived d = derived.get(i);
-            if (announcements.get(i).isEmpty()) {
-                LOG.infof("%s was ingested before with the same content: stored again, not announced again", d.event().instanceId());
-            }
-            processed.add(new Processed(d.event(), announcements.get(i)));
+            processed.add(processed(derived.get(i), announcements.get(i)));
         }
         return processed;
     }
@@ -343,11 +339,15 @@ public class IngestService {
             return Optional.empty();
         }
         Derived d = derived.get();
-        Optional<Long> announcement = index.record(d.event(), d.accessionId(), d.map(), received);
+        return Optional.of(processed(d, index.record(d.event(), d.accessionId(), d.map(), received)));
+    }
+
+    private static Processed processed(Derived derived, Optional<Long> announcement) {
         if (announcement.isEmpty()) {
-            LOG.infof("%s was ingested before with the same content: stored again, not announced again", instanceId);
+            LOG.infof("%s was ingested before with the same content: stored again, not announced again",
+                    derived.event().instanceId());
         }
-        return Optional.of(new Processed(d.event(), announcement));
+        return new Processed(derived.event(), announcement);
     }
 
     /**

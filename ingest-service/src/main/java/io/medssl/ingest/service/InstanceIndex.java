@@ -78,7 +78,7 @@ public class InstanceIndex {
      */
     public Optional<Long> record(InstanceIngested instance, String accessionId, List<Pseudonym> pseudonyms, Received from) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Optional<Long> announcement = recordInTransaction(new Recording(instance, accessionId, pseudonyms));
+            Optional<Long> announcement = recordInTransaction(List.of(new Recording(instance, accessionId, pseudonyms))).get(0);
             if (from != null) {
                 removeReceived(from);
             }
@@ -99,34 +99,25 @@ public class InstanceIndex {
         if (recordings.isEmpty()) {
             return List.of();
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            // What the batch already finds in the index, in two queries instead of a few per instance.
-            Map<String, InstanceRow> rows = new HashMap<>();
-            em.createQuery("select r from InstanceRow r where r.instanceId in :ids", InstanceRow.class)
-                    .setParameter("ids", recordings.stream().map(r -> r.instance().instanceId()).toList())
-                    .getResultList().forEach(r -> rows.put(r.instanceId, r));
-            List<String> mapped = recordings.stream().flatMap(r -> r.pseudonyms().stream()).map(Pseudonym::pseudonym)
-                    .distinct().toList();
-            Set<String> known = new HashSet<>(mapped.isEmpty() ? List.of() : em.createQuery(
-                    "select p.pseudonym from PseudonymRow p where p.pseudonym in :ids", String.class)
-                    .setParameter("ids", mapped).getResultList());
-            List<Optional<Long>> announcements = new ArrayList<>(recordings.size());
-            for (Recording recording : recordings) {
-                announcements.add(recordInTransaction(recording, rows.get(recording.instance().instanceId()), known));
-            }
-            return announcements;
-        });
+        return QuarkusTransaction.requiringNew().call(() -> recordInTransaction(recordings));
     }
 
-    private Optional<Long> recordInTransaction(Recording recording) {
-        InstanceRow row = em.find(InstanceRow.class, recording.instance().instanceId());
-        Set<String> known = new HashSet<>();
-        for (Pseudonym p : recording.pseudonyms()) {
-            if (em.find(PseudonymRow.class, p.pseudonym()) != null) {
-                known.add(p.pseudonym());
-            }
+    private List<Optional<Long>> recordInTransaction(List<Recording> recordings) {
+        // What the batch already finds in the index, in two queries instead of a few per instance.
+        Map<String, InstanceRow> rows = new HashMap<>();
+        em.createQuery("select r from InstanceRow r where r.instanceId in :ids", InstanceRow.class)
+                .setParameter("ids", recordings.stream().map(r -> r.instance().instanceId()).toList())
+                .getResultList().forEach(r -> rows.put(r.instanceId, r));
+        List<String> mapped = recordings.stream().flatMap(r -> r.pseudonyms().stream()).map(Pseudonym::pseudonym)
+                .distinct().toList();
+        Set<String> known = new HashSet<>(mapped.isEmpty() ? List.of() : em.createQuery(
+                "select p.pseudonym from PseudonymRow p where p.pseudonym in :ids", String.class)
+                .setParameter("ids", mapped).getResultList());
+        List<Optional<Long>> announcements = new ArrayList<>(recordings.size());
+        for (Recording recording : recordings) {
+            announcements.add(recordInTransaction(recording, rows.get(recording.instance().instanceId()), known));
         }
-        return recordInTransaction(recording, row, known);
+        return announcements;
     }
 
     /** {@code row}: the instance's current row or null; {@code known}: pseudonyms already mapped (grows). */
