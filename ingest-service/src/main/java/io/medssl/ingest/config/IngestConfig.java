@@ -76,7 +76,8 @@ public interface IngestConfig {
         /**
          * Size of the accept journal's segments: received objects are fsync'ed into them before
          * Success is sent. Segments are prepared (zeros) ahead of use and recycled once settled;
-         * up to three exist at a time (the one in use and two spares). 256 MiB holds a typical
+         * besides the one in use and full ones still being processed, up to four spares are kept
+         * (disk: up to 1 GiB at the default, plus the backlog). 256 MiB holds a typical
          * CT series (500 slices of 512x512), so a burst that size never waits for preparation.
          */
         @WithDefault("256M")

@@ -62,14 +62,16 @@ public final class PixelDecoder {
             throw new UndecodableImageException("image has no valid Rows/Columns");
         }
         if (direct) {
-            int[][] frames = nativeGrayscale16(object, rows, cols);
-            if (frames != null) {
+            short[] stored = nativeGrayscale16(object, rows, cols);
+            if (stored != null) {
+                int frames = Math.max(1, object.frames());
+                int size = rows * cols;
                 boolean invert = object.photometricInterpretation().equals("MONOCHROME1");
-                float[] data = new float[frames.length * rows * cols];
-                for (int f = 0; f < frames.length; f++) {
-                    grayscaleFrame(list, frames[f], data, f * rows * cols, invert, defaultWindow);
+                float[] data = new float[frames * size];
+                for (int f = 0; f < frames; f++) {
+                    GrayscaleMapping.of(list, stored, f * size, size, invert, defaultWindow).apply(stored, f * size, size, data, f * size);
                 }
-                return new PixelArray(frames.length, rows, cols, data);
+                return new PixelArray(frames, rows, cols, data);
             }
         }
         SourceImage source;
@@ -117,7 +119,7 @@ public final class PixelDecoder {
                 && nativeGrayscale16(object, object.rows(), object.columns()) != null;
     }
 
-    private static int[][] nativeGrayscale16(DicomObject object, int rows, int cols) {
+    private static short[] nativeGrayscale16(DicomObject object, int rows, int cols) {
         AttributeList list = object.list;
         Attribute pixels = list.getPixelData();
         int bitsStored = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 16);
@@ -135,72 +137,113 @@ public final class PixelDecoder {
         } catch (DicomException e) {
             return null;
         }
-        int frames = Math.max(1, object.frames());
-        int size = rows * cols;
-        if (values == null || values.length < (long) frames * size) {
+        if (values == null || values.length < (long) Math.max(1, object.frames()) * rows * cols) {
             return null; // truncated or odd: let PixelMed decide what it can make of it
         }
-        int mask = bitsStored == 16 ? 0xFFFF : (1 << bitsStored) - 1;
-        int[][] out = new int[frames][size];
-        for (int f = 0; f < frames; f++) {
-            int base = f * size;
-            int[] frame = out[f];
-            for (int i = 0; i < size; i++) {
-                frame[i] = values[base + i] & mask;
-            }
-        }
-        return out;
+        return values;
     }
 
     private static void grayscaleFrame(AttributeList list, Raster raster, float[] out, int offset, boolean invert,
                                        Window defaultWindow) {
         int rows = raster.getHeight();
         int cols = raster.getWidth();
-        grayscaleFrame(list, raster.getSamples(0, 0, cols, rows, 0, new int[rows * cols]), out, offset, invert, defaultWindow);
+        int[] samples = raster.getSamples(0, 0, cols, rows, 0, new int[rows * cols]);
+        short[] stored = new short[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            stored[i] = (short) samples[i]; // at most 16 bits stored: the raster's values fit
+        }
+        GrayscaleMapping.of(list, stored, 0, stored.length, invert, defaultWindow).apply(stored, 0, stored.length, out, offset);
     }
 
-    private static void grayscaleFrame(AttributeList list, int[] stored, float[] out, int offset, boolean invert,
-                                       Window defaultWindow) {
-        boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
-        int bitsStored = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 16);
-        double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
-        double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
-        if (slope == 0) {
-            slope = 1;
+    /**
+     * Stored value → [0, 1] for one frame: modality LUT, VOI window (see {@link #decode}), clamp,
+     * MONOCHROME1 inversion. Bits above BitsStored (old overlay planes) are ignored, as PixelMed does.
+     */
+    private static final class GrayscaleMapping {
+        private final boolean signed;
+        private final int bitsStored;
+        private final int shift;
+        private final double slope;
+        private final double intercept;
+        private final double low;
+        private final double range;
+        private final boolean invert;
+
+        private GrayscaleMapping(boolean signed, int bitsStored, double slope, double intercept, double low, double range,
+                                 boolean invert) {
+            this.signed = signed;
+            this.bitsStored = bitsStored;
+            this.shift = 32 - bitsStored;
+            this.slope = slope;
+            this.intercept = intercept;
+            this.low = low;
+            this.range = range;
+            this.invert = invert;
         }
-        int shift = 32 - Math.max(1, Math.min(32, bitsStored));
-        double center = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowCenter, Double.NaN);
-        double width = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowWidth, Double.NaN);
-        double low;
-        double range;
-        if (!Double.isNaN(center) && !Double.isNaN(width) && width > 1) {
-            low = center - width / 2;
-            range = width;
-        } else if (defaultWindow != null) {
-            low = defaultWindow.center() - defaultWindow.width() / 2;
-            range = defaultWindow.width();
-        } else {
+
+        static GrayscaleMapping of(AttributeList list, short[] stored, int from, int count, boolean invert, Window defaultWindow) {
+            boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
+            int bitsStored = Math.max(1, Math.min(16, Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 16)));
+            double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
+            double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
+            if (slope == 0) {
+                slope = 1;
+            }
+            double center = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowCenter, Double.NaN);
+            double width = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowWidth, Double.NaN);
+            GrayscaleMapping values = new GrayscaleMapping(signed, bitsStored, slope, intercept, 0, 1, invert);
+            if (!Double.isNaN(center) && !Double.isNaN(width) && width > 1) {
+                return new GrayscaleMapping(signed, bitsStored, slope, intercept, center - width / 2, width, invert);
+            }
+            if (defaultWindow != null) {
+                return new GrayscaleMapping(signed, bitsStored, slope, intercept,
+                        defaultWindow.center() - defaultWindow.width() / 2, defaultWindow.width(), invert);
+            }
             // No window: the frame's own range of modality values. The modality LUT is linear,
             // so the extremes come from the extreme stored values (swapped by a negative slope).
             int minStored = Integer.MAX_VALUE;
             int maxStored = Integer.MIN_VALUE;
-            for (int s : stored) {
-                int v = signed ? (s << shift) >> shift : s;
+            for (int i = from; i < from + count; i++) {
+                int v = values.storedValue(stored[i]);
                 minStored = Math.min(minStored, v);
                 maxStored = Math.max(maxStored, v);
             }
             double a = minStored * slope + intercept;
             double b = maxStored * slope + intercept;
-            low = Math.min(a, b);
-            range = Math.max(Math.max(a, b) - low, 1e-6);
+            double low = Math.min(a, b);
+            return new GrayscaleMapping(signed, bitsStored, slope, intercept, low, Math.max(Math.max(a, b) - low, 1e-6), invert);
         }
-        // One pass, no intermediate array (this loop is most of decoding's CPU on a 512x512 CT).
-        for (int i = 0; i < stored.length; i++) {
-            // PixelMed hands signed pixels back in an unsigned raster: sign-extend from BitsStored.
-            int v = signed ? (stored[i] << shift) >> shift : stored[i];
-            double y = (v * slope + intercept - low) / range;
+
+        /** The stored value of a 16-bit sample: the low BitsStored bits, sign-extended when signed. */
+        int storedValue(short sample) {
+            int v = sample << shift;
+            return signed ? v >> shift : v >>> shift;
+        }
+
+        float map(int storedValue) {
+            double y = (storedValue * slope + intercept - low) / range;
             y = y < 0 ? 0 : (y > 1 ? 1 : y);
-            out[offset + i] = (float) (invert ? 1 - y : y);
+            return (float) (invert ? 1 - y : y);
+        }
+
+        void apply(short[] stored, int from, int count, float[] out, int offset) {
+            int levels = 1 << bitsStored;
+            if (count >= 2 * levels) {
+                // Fewer distinct stored values than pixels (a 512x512 CT has 4,096 or 65,536): map
+                // each value once and look the pixels up (same arithmetic, so the same floats).
+                float[] table = new float[levels];
+                for (int raw = 0; raw < levels; raw++) {
+                    table[raw] = map(storedValue((short) raw));
+                }
+                int mask = levels - 1;
+                for (int i = 0; i < count; i++) {
+                    out[offset + i] = table[stored[from + i] & mask];
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    out[offset + i] = map(storedValue(stored[from + i]));
+                }
+            }
         }
     }
 

@@ -109,6 +109,46 @@ class PixelDecoderTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"MR2_UNC", "test16signed.dcm"})
+    void largeImagesMappedThroughALookupTableGetEachPixelsOwnValue(String name) throws Exception {
+        // 1024x1024 12-bit unsigned with a rescale slope, and 512x512 16-bit signed: both have more
+        // pixels than twice their stored levels, so the decoder maps levels once and looks pixels up.
+        DicomObject object = DicomReader.read(Samples.file(name));
+        PixelDecoder.Window fallback = new PixelDecoder.Window(40, 400);
+        float[] decoded = PixelDecoder.decode(object, fallback).data();
+
+        com.pixelmed.dicom.AttributeList list = object.list;
+        short[] raw = list.getPixelData().getShortValues();
+        int bits = com.pixelmed.dicom.Attribute.getSingleIntegerValueOrDefault(list, com.pixelmed.dicom.TagFromName.BitsStored, 16);
+        boolean signed = com.pixelmed.dicom.Attribute.getSingleIntegerValueOrDefault(list,
+                com.pixelmed.dicom.TagFromName.PixelRepresentation, 0) == 1;
+        double slope = com.pixelmed.dicom.Attribute.getSingleDoubleValueOrDefault(list, com.pixelmed.dicom.TagFromName.RescaleSlope, 1);
+        double intercept = com.pixelmed.dicom.Attribute.getSingleDoubleValueOrDefault(list,
+                com.pixelmed.dicom.TagFromName.RescaleIntercept, 0);
+        double center = com.pixelmed.dicom.Attribute.getSingleDoubleValueOrDefault(list, com.pixelmed.dicom.TagFromName.WindowCenter,
+                Double.NaN);
+        double width = com.pixelmed.dicom.Attribute.getSingleDoubleValueOrDefault(list, com.pixelmed.dicom.TagFromName.WindowWidth,
+                Double.NaN);
+        if (Double.isNaN(center) || Double.isNaN(width) || width <= 1) {
+            center = fallback.center();
+            width = fallback.width();
+        }
+        assertThat(decoded).hasSize(object.rows() * object.columns());
+        int distinct = 0;
+        java.util.Set<Float> seen = new java.util.HashSet<>();
+        for (int i = 0; i < decoded.length; i++) {
+            int v = raw[i] & ((1 << bits) - 1);
+            if (signed && v >= 1 << (bits - 1)) {
+                v -= 1 << bits;
+            }
+            double y = Math.min(1, Math.max(0, (v * slope + intercept - (center - width / 2)) / width));
+            assertThat(decoded[i]).as("pixel %d", i).isEqualTo((float) y);
+            distinct += seen.add(decoded[i]) ? 1 : 0;
+        }
+        assertThat(distinct).as("not everything saturated: the comparison means something").isGreaterThan(10);
+    }
+
     @org.junit.jupiter.api.Test
     void nativeSixteenBitGrayscaleIsReadDirectly() throws Exception {
         // The fast path must actually serve the common case (uncompressed 16-bit CT/MR), signed or not.

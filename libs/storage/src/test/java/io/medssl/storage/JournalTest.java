@@ -135,6 +135,40 @@ class JournalTest {
         }
     }
 
+    private List<String> namesStartingWith(Path dir, String prefix) throws IOException {
+        return journalFiles(dir).stream().map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
+    }
+
+    @Test
+    void aBacklogsSegmentsAreKeptForReuseEvenWhenFreshSparesAreReady() throws Exception {
+        Path dir = tmp.resolve("journal");
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            List<Journal.Entry> backlog = new ArrayList<>();
+            for (int i = 0; i < 4; i++) { // one segment each: three full ones behind the active one
+                backlog.add(journal.append(meta("backlog-" + i), file("b" + i, 60_000, i)));
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (namesStartingWith(dir, "fresh-").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            List<String> fresh = namesStartingWith(dir, "fresh-");
+            assertThat(fresh).as("a spare is prepared in the background").hasSize(1);
+            // The backlog is worked off: its three full segments are all kept (up to four spares),
+            // not deleted because the pool already had a spare ready, so the next backlog of this
+            // size writes no segment of zeros.
+            for (Journal.Entry e : backlog) {
+                journal.settle(e);
+            }
+            List<String> recycled = namesStartingWith(dir, "spare-");
+            assertThat(recycled).hasSize(3);
+            // The next segments are recycled files, before the fresh one; nothing new is prepared.
+            journal.append(meta("next-0"), file("n0", 60_000, 10));
+            journal.append(meta("next-1"), file("n1", 60_000, 11));
+            assertThat(namesStartingWith(dir, "spare-")).hasSizeLessThan(recycled.size());
+            assertThat(namesStartingWith(dir, "fresh-")).isEqualTo(fresh);
+        }
+    }
+
     @Test
     void anObjectLargerThanASegmentGetsASegmentOfItsOwn() throws Exception {
         Path dir = tmp.resolve("journal");
