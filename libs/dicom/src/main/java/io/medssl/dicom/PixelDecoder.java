@@ -108,17 +108,17 @@ public final class PixelDecoder {
         return new PixelArray(frames, rows, cols, data);
     }
 
-    /**
-     * The stored values of each frame, when the pixel data is native (not encapsulated) 16-bit
-     * single-sample grayscale with the stored bits at the bottom; else null (PixelMed decodes it).
-     * Bits above BitsStored (old overlay planes) are masked off, as PixelMed does.
-     */
     /** Whether {@link #decode} reads this object's stored values directly (tests). */
     static boolean readsDirectly(DicomObject object) {
         return object.hasPixelData() && object.pixelDecodeError == null
                 && nativeGrayscale16(object, object.rows(), object.columns()) != null;
     }
 
+    /**
+     * The raw 16-bit samples of all frames (the attribute's own array, not a copy), when the pixel
+     * data is native (not encapsulated) 16-bit single-sample grayscale with the stored bits at the
+     * bottom; else null (PixelMed decodes it). {@link GrayscaleMapping} ignores the bits above BitsStored.
+     */
     private static short[] nativeGrayscale16(DicomObject object, int rows, int cols) {
         AttributeList list = object.list;
         Attribute pixels = list.getPixelData();
@@ -191,7 +191,7 @@ public final class PixelDecoder {
             }
             double center = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowCenter, Double.NaN);
             double width = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowWidth, Double.NaN);
-            GrayscaleMapping values = new GrayscaleMapping(signed, bitsStored, slope, intercept, 0, 1, invert);
+            GrayscaleMapping unwindowed = new GrayscaleMapping(signed, bitsStored, slope, intercept, 0, 1, invert);
             if (!Double.isNaN(center) && !Double.isNaN(width) && width > 1) {
                 return new GrayscaleMapping(signed, bitsStored, slope, intercept, center - width / 2, width, invert);
             }
@@ -204,7 +204,7 @@ public final class PixelDecoder {
             int minStored = Integer.MAX_VALUE;
             int maxStored = Integer.MIN_VALUE;
             for (int i = from; i < from + count; i++) {
-                int v = values.storedValue(stored[i]);
+                int v = unwindowed.storedValue(stored[i]);
                 minStored = Math.min(minStored, v);
                 maxStored = Math.max(maxStored, v);
             }
