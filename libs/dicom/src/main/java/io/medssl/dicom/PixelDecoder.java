@@ -191,31 +191,35 @@ public final class PixelDecoder {
             }
             double center = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowCenter, Double.NaN);
             double width = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.WindowWidth, Double.NaN);
-            GrayscaleMapping unwindowed = new GrayscaleMapping(signed, bitsStored, slope, intercept, 0, 1, invert);
+            double low;
+            double range;
             if (!Double.isNaN(center) && !Double.isNaN(width) && width > 1) {
-                return new GrayscaleMapping(signed, bitsStored, slope, intercept, center - width / 2, width, invert);
+                low = center - width / 2;
+                range = width;
+            } else if (defaultWindow != null) {
+                low = defaultWindow.center() - defaultWindow.width() / 2;
+                range = defaultWindow.width();
+            } else {
+                // No window: the frame's own range of modality values. The modality LUT is linear,
+                // so the extremes come from the extreme stored values (swapped by a negative slope).
+                int shift = 32 - bitsStored;
+                int minStored = Integer.MAX_VALUE;
+                int maxStored = Integer.MIN_VALUE;
+                for (int i = from; i < from + count; i++) {
+                    int v = storedValue(stored[i], shift, signed);
+                    minStored = Math.min(minStored, v);
+                    maxStored = Math.max(maxStored, v);
+                }
+                double a = minStored * slope + intercept;
+                double b = maxStored * slope + intercept;
+                low = Math.min(a, b);
+                range = Math.max(Math.max(a, b) - low, 1e-6);
             }
-            if (defaultWindow != null) {
-                return new GrayscaleMapping(signed, bitsStored, slope, intercept,
-                        defaultWindow.center() - defaultWindow.width() / 2, defaultWindow.width(), invert);
-            }
-            // No window: the frame's own range of modality values. The modality LUT is linear,
-            // so the extremes come from the extreme stored values (swapped by a negative slope).
-            int minStored = Integer.MAX_VALUE;
-            int maxStored = Integer.MIN_VALUE;
-            for (int i = from; i < from + count; i++) {
-                int v = unwindowed.storedValue(stored[i]);
-                minStored = Math.min(minStored, v);
-                maxStored = Math.max(maxStored, v);
-            }
-            double a = minStored * slope + intercept;
-            double b = maxStored * slope + intercept;
-            double low = Math.min(a, b);
-            return new GrayscaleMapping(signed, bitsStored, slope, intercept, low, Math.max(Math.max(a, b) - low, 1e-6), invert);
+            return new GrayscaleMapping(signed, bitsStored, slope, intercept, low, range, invert);
         }
 
         /** The stored value of a 16-bit sample: the low BitsStored bits, sign-extended when signed. */
-        int storedValue(short sample) {
+        private static int storedValue(short sample, int shift, boolean signed) {
             int v = sample << shift;
             return signed ? v >> shift : v >>> shift;
         }
@@ -233,7 +237,7 @@ public final class PixelDecoder {
                 // each value once and look the pixels up (same arithmetic, so the same floats).
                 float[] table = new float[levels];
                 for (int raw = 0; raw < levels; raw++) {
-                    table[raw] = map(storedValue((short) raw));
+                    table[raw] = map(storedValue((short) raw, shift, signed));
                 }
                 int mask = levels - 1;
                 for (int i = 0; i < count; i++) {
@@ -241,7 +245,7 @@ public final class PixelDecoder {
                 }
             } else {
                 for (int i = 0; i < count; i++) {
-                    out[offset + i] = map(storedValue(stored[from + i]));
+                    out[offset + i] = map(storedValue(stored[from + i], shift, signed));
                 }
             }
         }
