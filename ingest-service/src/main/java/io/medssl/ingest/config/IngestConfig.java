@@ -151,10 +151,12 @@ public interface IngestConfig {
      */
     interface Processing {
         /**
-         * Objects processed at once. Processing waits mostly on fsyncs and commits, so two overlap
-         * well even on 2 cores (bench/ingest: 63 instead of 48 instances/s fully processed).
+         * Objects processed at once. Processing also waits on the device (archived originals and
+         * de-identified copies are written with direct I/O, the database commits), so more
+         * threads than cores keep the cores busy: bench/ingest on 2 cores, fully processed, 4
+         * threads against 2: see bench/ingest/results.md.
          */
-        @WithDefault("2")
+        @WithDefault("4")
         int workers();
 
         /**

@@ -259,10 +259,10 @@ public class IngestService {
     Prepared prepareJournaled(Journal.Entry entry) throws IOException {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
         String originalKey = originalKey(object.instanceId());
-        store.putUnsynced(originalKey, out -> journal.copyPayload(entry, out));
+        store.putUnsynced(originalKey, out -> journal.copyPayload(entry, out), BlobStore.Reading.RARELY);
         List<String> written = new ArrayList<>(List.of(originalKey));
         Instant receivedAt = object.receivedAt() == null ? Instant.now().truncatedTo(ChronoUnit.MILLIS) : object.receivedAt();
-        Optional<Derived> derived = derive(object.instanceId(), object.dataset(), object.callingAe(), receivedAt, false);
+        Optional<Derived> derived = derive(object.instanceId(), object.dataset(), object.callingAe(), receivedAt, entry);
         derived.ifPresent(d -> {
             if (d.event().pixelKey() != null) {
                 written.add(d.event().pixelKey());
@@ -311,7 +311,7 @@ public class IngestService {
      */
     void defer(Journal.Entry entry) throws IOException {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
-        store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out));
+        store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out), BlobStore.Reading.RARELY);
         index.accept(object.instanceId(), object.dataset(), object.callingAe());
     }
 
@@ -333,7 +333,7 @@ public class IngestService {
             return Optional.empty();
         }
         InstanceIndex.Received received = pending.get();
-        Optional<Derived> derived = derive(instanceId, received.dataset(), received.callingAe(), received.receivedAt(), true);
+        Optional<Derived> derived = derive(instanceId, received.dataset(), received.callingAe(), received.receivedAt(), null);
         if (derived.isEmpty()) {
             index.forget(received);
             return Optional.empty();
@@ -351,17 +351,21 @@ public class IngestService {
     }
 
     /**
-     * Reads the stored original, decodes its pixels to the normalised array and writes the PS3.15
-     * de-identified copy ({@code durably}: each synced before this returns; else left to the
-     * caller's {@link BlobStore#sync}); derives its event and pseudonym map. Empty when the
-     * original can no longer be read (it is kept, and the error logged).
+     * Reads the original, decodes its pixels to the normalised array and writes the PS3.15
+     * de-identified copy; derives its event and pseudonym map. Empty when the original can no
+     * longer be read (it is kept, and the error logged). With a {@code journaled} entry the
+     * original is read from the journal (where it still is, likely in the page cache: the stored
+     * copy was written past the cache) and the files are left to the caller's
+     * {@link BlobStore#sync}; without, it is read from storage and each file synced before this
+     * returns.
      */
-    private Optional<Derived> derive(String instanceId, String dataset, String callingAe, Instant receivedAt, boolean durably)
-            throws IOException {
+    private Optional<Derived> derive(String instanceId, String dataset, String callingAe, Instant receivedAt,
+                                     Journal.Entry journaled) throws IOException {
         Path original = store.localPath(originalKey(instanceId));
+        boolean durably = journaled == null;
         DicomObject object;
         try {
-            object = DicomReader.read(original);
+            object = journaled == null ? DicomReader.read(original) : DicomReader.read(() -> journal.openPayload(journaled));
         } catch (InvalidDicomException e) {
             // Read fine when accepted: the stored file changed under us. Keep it, drop the work.
             LOG.errorf("accepted object %s can no longer be read; left in ingest/originals: %s", instanceId,
@@ -375,7 +379,7 @@ public class IngestService {
             PixelArray pixels = PixelDecoder.decode(object, defaultWindow(object.modality()));
             frames = pixels.frames();
             pixelKey = "pixels/" + instanceId + ".npy";
-            put(pixelKey, pixels::writeNpy, durably);
+            put(pixelKey, pixels::writeNpy, durably, BlobStore.Reading.SOON);
         } catch (UndecodableImageException e) {
             undecodable = withoutIdentifiers(withoutPath(e.getMessage(), original), object, instanceId);
         }
@@ -418,11 +422,11 @@ public class IngestService {
         return Optional.of(new Derived(event, accessionId, map));
     }
 
-    private void put(String key, BlobStore.ContentWriter writer, boolean durably) throws IOException {
+    private void put(String key, BlobStore.ContentWriter writer, boolean durably, BlobStore.Reading reading) throws IOException {
         if (durably) {
-            store.put(key, writer);
+            store.put(key, writer, reading);
         } else {
-            store.putUnsynced(key, writer);
+            store.putUnsynced(key, writer, reading);
         }
     }
 
@@ -438,7 +442,9 @@ public class IngestService {
             put(key, target -> Deidentifier.writeDeidentified(object,
                     new Deidentifier.Options(options.retainModifiedDates(), options.retainPatientCharacteristics(),
                             options.retainDeviceIdentity(), options.retainInstitutionIdentity(), options.retainDescriptors()),
-                    new Deidentifier.Pseudonyms(pseudonyms::uid, patientId, pseudonyms.dateShiftDays(patientId)), target), durably);
+                    new Deidentifier.Pseudonyms(pseudonyms::uid, patientId, pseudonyms.dateShiftDays(patientId)), target), durably,
+                    // No service here reads it (they take the array): it is for export and review.
+                    BlobStore.Reading.RARELY);
             return key;
         } catch (Exception e) {
             LOG.warnf("no de-identified copy of %s: %s", instanceId, e.getClass().getSimpleName());

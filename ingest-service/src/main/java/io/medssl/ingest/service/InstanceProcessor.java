@@ -167,25 +167,45 @@ public class InstanceProcessor {
         return index.pendingCount() + journaled.get();
     }
 
-    /** The journal-processor thread: batch after batch until stopped. */
+    /**
+     * A batch being prepared on the workers: its entries in order, their preparations, and the
+     * instances it holds (the batch prepared alongside must not hold any of them).
+     */
+    private record Batch(List<Journal.Entry> entries, List<Future<IngestService.Prepared>> preparing, Set<String> instances,
+                         long startedNanos) {
+    }
+
+    /**
+     * The journal-processor thread: batch after batch until stopped. While a batch is committed
+     * the next one is already being prepared (the commit runs on this thread, the preparing on the
+     * workers), so the cores are not idle while the database works.
+     */
     private void processJournaled() {
         try {
+            Batch current = null;
             while (!Thread.currentThread().isInterrupted()) {
-                List<Journal.Entry> batch = nextBatch();
+                if (current == null) {
+                    current = prepare(nextBatch());
+                }
+                List<Journal.Entry> following = followingBatch(current.instances());
+                Batch next = following.isEmpty() ? null : prepare(following);
                 // Retried in place, not queued for later: the entries behind it wait, so a resent
-                // instance's older content can never be recorded after its newer one.
+                // instance's older content can never be recorded after its newer one (and the batch
+                // prepared alongside holds none of this one's instances).
                 for (long backoff = 1; ; backoff = Math.min(2 * backoff, RESCAN.toSeconds())) {
                     try {
-                        processBatch(batch);
+                        finish(current);
                         break;
                     } catch (InterruptedException e) {
                         throw e;
                     } catch (Exception e) {
                         LOG.warnf("processing a batch of %d journaled object(s) failed, retrying in %d s (later ones wait): %s",
-                                batch.size(), backoff, e.getClass().getSimpleName());
+                                current.entries().size(), backoff, e.getClass().getSimpleName());
                         Thread.sleep(TimeUnit.SECONDS.toMillis(backoff));
+                        current = prepare(current.entries());
                     }
                 }
+                current = next;
             }
         } catch (InterruptedException e) {
             // Stopping: what was not committed stays in the journal for the next start.
@@ -198,13 +218,40 @@ public class InstanceProcessor {
         Journal.Entry first = carried != null ? carried : arrivals.take();
         carried = null;
         yieldToReceiving();
+        return fill(first, Set.of());
+    }
+
+    /**
+     * A batch of what has arrived already, to prepare while the current batch ({@code busy}: its
+     * instances) is committed: empty when nothing waits, when receiving comes first, or when the
+     * next object is of an instance in the current batch (it waits for the commit).
+     */
+    private List<Journal.Entry> followingBatch(Set<String> busy) {
+        if (receivingComesFirst()) {
+            return List.of();
+        }
+        Journal.Entry first = carried != null ? carried : arrivals.poll();
+        carried = null;
+        if (first == null) {
+            return List.of();
+        }
+        if (busy.contains(instanceOf(first))) {
+            carried = first;
+            return List.of();
+        }
+        return fill(first, busy);
+    }
+
+    /** {@code first} and what else has arrived, up to the batch size; stops before an instance it or {@code busy} holds. */
+    private List<Journal.Entry> fill(Journal.Entry first, Set<String> busy) {
         List<Journal.Entry> batch = new ArrayList<>(List.of(first));
         Set<String> instances = new HashSet<>();
         instances.add(instanceOf(first));
         int limit = Math.max(1, config.processing().batchSize());
         Journal.Entry next;
         while (batch.size() < limit && (next = arrivals.poll()) != null) {
-            if (!instances.add(instanceOf(next))) {
+            String instance = instanceOf(next);
+            if (busy.contains(instance) || !instances.add(instance)) {
                 carried = next;
                 break;
             }
@@ -224,21 +271,29 @@ public class InstanceProcessor {
         }
     }
 
-    private void processBatch(List<Journal.Entry> batch) throws Exception {
-        long t0 = System.nanoTime();
-        List<Future<IngestService.Prepared>> preparing = new ArrayList<>(batch.size());
-        for (Journal.Entry entry : batch) {
+    /** Hands each object of the batch to a worker. */
+    private Batch prepare(List<Journal.Entry> entries) {
+        List<Future<IngestService.Prepared>> preparing = new ArrayList<>(entries.size());
+        Set<String> instances = new HashSet<>();
+        for (Journal.Entry entry : entries) {
+            instances.add(instanceOf(entry));
             preparing.add(workers.submit(() -> ingest.prepareJournaled(entry)));
         }
-        List<IngestService.Prepared> prepared = new ArrayList<>(batch.size());
+        return new Batch(entries, preparing, instances, System.nanoTime());
+    }
+
+    /** Waits for the batch's objects to be prepared, records them, hands them to the checkpointer and announces them. */
+    private void finish(Batch batch) throws Exception {
+        List<Journal.Entry> entries = batch.entries();
+        List<IngestService.Prepared> prepared = new ArrayList<>(entries.size());
         List<Journal.Entry> deferred = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
+        for (int i = 0; i < entries.size(); i++) {
             try {
-                prepared.add(preparing.get(i).get());
+                prepared.add(batch.preparing().get(i).get());
             } catch (ExecutionException e) {
                 LOG.warnf("processing a journaled object failed (%s): kept, and retried on its own",
                         e.getCause().getClass().getSimpleName());
-                deferred.add(batch.get(i));
+                deferred.add(entries.get(i));
             }
         }
         long t1 = System.nanoTime();
@@ -252,9 +307,9 @@ public class InstanceProcessor {
             // waiting there must not come back after a crash and replace this one's original.
             toSettle.add(ingest.deferred(entry));
         }
-        LOG.debugf("batch of %d: prepared in %d ms, committed in %d ms", batch.size(), (t1 - t0) / 1_000_000,
-                (System.nanoTime() - t1) / 1_000_000);
-        journaled.addAndGet(-batch.size());
+        LOG.debugf("batch of %d: prepared after %d ms, committed in %d ms", entries.size(),
+                (t1 - batch.startedNanos()) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        journaled.addAndGet(-entries.size());
         processed.addAndGet(committed.size());
         uncheckpointed.add(toSettle);
         try {
@@ -343,10 +398,14 @@ public class InstanceProcessor {
 
     /** Waits while a sender is being served and the backlog is small (see {@code yield-while-receiving-up-to}). */
     private void yieldToReceiving() throws InterruptedException {
-        int limit = config.processing().yieldWhileReceivingUpTo();
-        while (limit > 0 && queued.size() + journaled.get() < limit && node.get().activeAssociations() > 0) {
+        while (receivingComesFirst()) {
             Thread.sleep(YIELD_POLL.toMillis());
         }
+    }
+
+    private boolean receivingComesFirst() {
+        int limit = config.processing().yieldWhileReceivingUpTo();
+        return limit > 0 && queued.size() + journaled.get() < limit && node.get().activeAssociations() > 0;
     }
 
     /** Leftovers (from before this start, or failed) back into the queue; and a progress line while busy. */

@@ -1,8 +1,13 @@
 package io.medssl.dicom;
 
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
+import java.io.BufferedInputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
@@ -16,17 +21,44 @@ public final class DicomReader {
     }
 
     public static DicomObject read(Path file) throws InvalidDicomException {
+        return read(list -> list.read(new File(file.toString())));
+    }
+
+    /**
+     * As {@link #read(Path)}, from bytes that are not a file of their own (e.g. a range of the
+     * accept journal). {@code source} may be opened twice (see {@link #read(Path)}).
+     */
+    public static DicomObject read(Source source) throws InvalidDicomException {
+        return read(list -> {
+            try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(source.open(), 1 << 16))) {
+                list.read(in);
+            }
+        });
+    }
+
+    /** Where an object's bytes come from, opened anew for each read. */
+    @FunctionalInterface
+    public interface Source {
+        InputStream open() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Pass {
+        void readInto(AttributeList list) throws IOException, DicomException;
+    }
+
+    private static DicomObject read(Pass pass) throws InvalidDicomException {
         AttributeList list = new AttributeList();
         String pixelError = null;
         try {
-            list.read(new File(file.toString()));
+            pass.readInto(list);
         } catch (Throwable decompressing) {
             // The object may be fine with pixels in a codec we can't decode (JPEG-LS, 12-bit
             // JPEG): read it again without decompressing, and keep the reason for the decoder.
             list = new AttributeList();
             list.setDecompressPixelData(false);
             try {
-                list.read(new File(file.toString()));
+                pass.readInto(list);
             } catch (Throwable t) {
                 // PixelMed throws Errors too (StackOverflowError on deep nesting); none may escape.
                 throw new InvalidDicomException("not a readable DICOM object: " + describe(t), t);

@@ -15,14 +15,27 @@ import java.util.List;
 public interface BlobStore {
 
     /** Writes the content atomically and durably: after return it survives a crash, and a reader never sees a partial blob. */
-    void put(String key, ContentWriter writer) throws IOException;
+    default void put(String key, ContentWriter writer) throws IOException {
+        put(key, writer, Reading.SOON);
+    }
+
+    /** As {@link #put(String, ContentWriter)}, saying how soon the blob is read again (see {@link #putUnsynced(String, ContentWriter, Reading)}). */
+    void put(String key, ContentWriter writer, Reading reading) throws IOException;
 
     /**
      * Writes the content atomically but not yet durably: a reader never sees a partial blob, but
      * a crash may lose it until {@link #sync} has returned for its key. For writers that keep the
      * means to write it again (e.g. an unsettled journal entry) and want one sync for many blobs.
      */
-    void putUnsynced(String key, ContentWriter writer) throws IOException;
+    default void putUnsynced(String key, ContentWriter writer) throws IOException {
+        putUnsynced(key, writer, Reading.SOON);
+    }
+
+    /**
+     * As {@link #putUnsynced(String, ContentWriter)}, saying how soon the blob is read again: a
+     * store may keep {@link Reading#RARELY rarely read} blobs out of its caches.
+     */
+    void putUnsynced(String key, ContentWriter writer, Reading reading) throws IOException;
 
     /** Makes blobs written by {@link #putUnsynced} durable (their content and their names); keys that no longer exist are skipped. */
     void sync(Collection<String> keys) throws IOException;
@@ -39,6 +52,14 @@ public interface BlobStore {
 
     /** Keys directly or indirectly below {@code prefix}, sorted. */
     List<String> list(String prefix) throws IOException;
+
+    /** How soon a blob written now is read again. */
+    enum Reading {
+        /** Readers follow soon (e.g. a pixel array announced to downstream services). */
+        SOON,
+        /** Kept for the record, read again seldom if ever (archived originals, export copies). */
+        RARELY
+    }
 
     @FunctionalInterface
     interface ContentWriter {

@@ -1,5 +1,6 @@
 package io.medssl.storage;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +18,22 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * A {@link BlobStore} on a local or shared file system. Writes go to a {@code .part} file that is
  * fsync'ed and then renamed over the final name, and the folder is fsync'ed too, so a success
- * means the bytes are on disk under their final name.
+ * means the bytes are on disk under their final name. {@link Reading#RARELY Rarely read} blobs are
+ * written with direct I/O where the file system allows it ({@link DirectFileOutputStream}), so
+ * archiving them does not fill the page cache.
  */
 public final class FileBlobStore implements BlobStore {
+    private static final Logger LOG = Logger.getLogger(FileBlobStore.class.getName());
     private static final String PART_SUFFIX = ".part";
     private final Path root;
+    /** The file system's block size once direct I/O worked here; 0 = not tried yet, -1 = not available. */
+    private volatile int directAlignment;
 
     public FileBlobStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -37,26 +44,38 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public void put(String key, ContentWriter writer) throws IOException {
-        write(key, writer, true);
+    public void put(String key, ContentWriter writer, Reading reading) throws IOException {
+        write(key, writer, true, reading);
     }
 
     @Override
-    public void putUnsynced(String key, ContentWriter writer) throws IOException {
-        write(key, writer, false);
+    public void putUnsynced(String key, ContentWriter writer, Reading reading) throws IOException {
+        write(key, writer, false, reading);
     }
 
-    private void write(String key, ContentWriter writer, boolean durably) throws IOException {
+    private void write(String key, ContentWriter writer, boolean durably, Reading reading) throws IOException {
         Path target = localPath(key);
         Files.createDirectories(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
         try {
-            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
-                writer.writeTo(out);
-                out.flush();
+            OutputStream direct = reading == Reading.RARELY ? openDirect(part) : null;
+            if (direct != null) {
+                try (OutputStream out = direct) {
+                    writer.writeTo(out);
+                }
                 if (durably) {
-                    channel.force(true);
+                    try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
+                        channel.force(true);
+                    }
+                }
+            } else {
+                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                    writer.writeTo(out);
+                    out.flush();
+                    if (durably) {
+                        channel.force(true);
+                    }
                 }
             }
             if (durably) {
@@ -66,6 +85,41 @@ public final class FileBlobStore implements BlobStore {
             }
         } finally {
             Files.deleteIfExists(part);
+        }
+    }
+
+    /**
+     * A new file opened for direct I/O, or null where the file system refuses it (then this store
+     * writes through the page cache from now on). Whether it works is found out on first use: the
+     * JDK knows the option on Linux, macOS and Windows; file systems differ. A refusal counts only
+     * when a plain open of the same file then works (a full disk or too many open files is not a
+     * reason to give direct I/O up).
+     */
+    private OutputStream openDirect(Path part) throws IOException {
+        int alignment = directAlignment;
+        if (alignment < 0) {
+            return null;
+        }
+        try {
+            if (alignment == 0) {
+                alignment = (int) Files.getFileStore(part.getParent()).getBlockSize();
+                if (alignment <= 0 || DirectFileOutputStream.CHUNK % alignment != 0) {
+                    throw new UnsupportedOperationException("block size " + alignment);
+                }
+            }
+            FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    ExtendedOpenOption.DIRECT);
+            directAlignment = alignment;
+            return new DirectFileOutputStream(channel, alignment);
+        } catch (IOException | UnsupportedOperationException refused) {
+            Files.deleteIfExists(part);
+            // Throws what a plain write would have met.
+            FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+            Files.delete(part);
+            directAlignment = -1;
+            LOG.info(() -> "direct I/O not available under " + root + " (" + refused
+                    + "): rarely read blobs go through the page cache too");
+            return null;
         }
     }
 

@@ -1,6 +1,8 @@
 package io.medssl.storage;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -608,6 +611,16 @@ public final class Journal implements AutoCloseable {
 
     /** Copies an entry's payload to {@code out} (through a channel of its own: an interrupt here closes nothing shared). */
     public void copyPayload(Entry entry, OutputStream out) throws IOException {
+        try (InputStream in = openPayload(entry)) {
+            in.transferTo(out);
+        }
+    }
+
+    /**
+     * The entry's object bytes to read (e.g. to parse them where they are, in the page cache the
+     * append left them in, instead of from a copy). Unbuffered: reads go to the segment as asked.
+     */
+    public InputStream openPayload(Entry entry) throws IOException {
         Segment segment;
         synchronized (appendLock) {
             segment = segments.get(entry.sequence());
@@ -615,16 +628,61 @@ public final class Journal implements AutoCloseable {
         if (segment == null) {
             throw new IOException("journal segment " + entry.sequence() + " is gone (its entries were settled)");
         }
-        long at = entry.offset() + HEADER + entry.meta().length;
-        byte[] buffer = new byte[(int) Math.min(COPY_CHUNK, Math.max(1, entry.payloadLength()))];
-        ByteBuffer chunk = ByteBuffer.wrap(buffer);
-        try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-            for (long done = 0; done < entry.payloadLength(); ) {
-                chunk.clear().limit((int) Math.min(buffer.length, entry.payloadLength() - done));
-                readFully(channel, chunk, at + done);
-                out.write(buffer, 0, chunk.position());
-                done += chunk.position();
+        return new PayloadStream(FileChannel.open(segment.file, StandardOpenOption.READ),
+                entry.offset() + HEADER + entry.meta().length, entry.payloadLength());
+    }
+
+    /** A range of a segment file as a stream, read with positional reads (the channel is this stream's own). */
+    private static final class PayloadStream extends InputStream {
+        private final FileChannel channel;
+        private final long end;
+        private long position;
+
+        PayloadStream(FileChannel channel, long start, long length) {
+            this.channel = channel;
+            this.position = start;
+            this.end = start + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (length == 0) {
+                return 0;
             }
+            if (position >= end) {
+                return -1;
+            }
+            ByteBuffer into = ByteBuffer.wrap(bytes, offset, (int) Math.min(length, end - position));
+            int n = channel.read(into, position);
+            if (n < 0) {
+                throw new EOFException("journal segment ends inside an entry's payload");
+            }
+            position += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            long skipped = Math.max(0, Math.min(n, end - position));
+            position += skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, end - position);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 

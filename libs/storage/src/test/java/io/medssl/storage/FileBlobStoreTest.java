@@ -71,6 +71,59 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void rarelyReadBlobsAreWrittenWholeWhateverTheirLengthAgainstTheBlockSize() throws IOException {
+        var store = new FileBlobStore(root);
+        // Direct I/O writes whole blocks: lengths around block and chunk boundaries, and empty.
+        int chunk = DirectFileOutputStream.CHUNK;
+        int[] lengths = {0, 1, 511, 4095, 4096, 4097, 100_000, chunk - 1, chunk, chunk + 1, 2 * chunk + 12_345};
+        var random = new java.util.Random(7);
+        for (int length : lengths) {
+            byte[] content = new byte[length];
+            random.nextBytes(content);
+            String key = "archive/" + length + ".bin";
+            store.putUnsynced(key, out -> {
+                // Mixed write sizes, as an encoder makes them.
+                int at = 0;
+                for (int step = 1; at < content.length; step = step * 3 % 70_001 + 1) {
+                    int n = Math.min(step, content.length - at);
+                    if (n == 1) {
+                        out.write(content[at]);
+                    } else {
+                        out.write(content, at, n);
+                    }
+                    at += n;
+                }
+            }, BlobStore.Reading.RARELY);
+            store.put(key + ".durable", out -> out.write(content), BlobStore.Reading.RARELY);
+            for (String written : java.util.List.of(key, key + ".durable")) {
+                assertThat(Files.size(store.localPath(written))).as(written).isEqualTo(length);
+                try (var in = store.open(written)) {
+                    assertThat(in.readAllBytes()).as(written).isEqualTo(content);
+                }
+            }
+        }
+        store.sync(store.list("archive"));
+        assertThat(store.list("archive")).as("no .part left").hasSize(2 * lengths.length);
+    }
+
+    @Test
+    void aFailedRarelyReadWriteLeavesNothingAndTheNextOneWorks() throws IOException {
+        var store = new FileBlobStore(root);
+        assertThatThrownBy(() -> store.putUnsynced("archive/broken.bin", out -> {
+            out.write(new byte[DirectFileOutputStream.CHUNK + 10]);
+            throw new IOException("sender went away");
+        }, BlobStore.Reading.RARELY)).hasMessage("sender went away");
+        assertThat(store.list("archive")).isEmpty();
+        try (var files = Files.list(root.resolve("archive"))) {
+            assertThat(files).isEmpty();
+        }
+        store.putUnsynced("archive/next.bin", out -> out.write(new byte[] {1, 2, 3}), BlobStore.Reading.RARELY);
+        try (var in = store.open("archive/next.bin")) {
+            assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
     void putFileMovesTheFileIn() throws IOException {
         var store = new FileBlobStore(root.resolve("store"));
         Path incoming = Files.writeString(root.resolve("incoming.dcm"), "dicom");

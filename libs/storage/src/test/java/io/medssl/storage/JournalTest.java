@@ -81,6 +81,33 @@ class JournalTest {
     }
 
     @Test
+    void aPayloadReadsAsAStreamOfExactlyItsBytes() throws Exception {
+        try (Journal journal = Journal.open(tmp.resolve("journal"), SEGMENT)) {
+            Path object = file("object", 70_001, 3);
+            byte[] expected = Files.readAllBytes(object);
+            Journal.Entry before = journal.append(meta("before"), file("before", 333, 1));
+            Journal.Entry entry = journal.append(meta("object"), object);
+            journal.append(meta("after"), file("after", 444, 2));
+            Journal.Entry empty = journal.append(meta("empty"), file("empty", 0, 4));
+            try (var in = journal.openPayload(entry)) {
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
+                read.write(in.read());
+                byte[] some = new byte[1000];
+                read.write(some, 0, in.read(some, 0, some.length));
+                assertThat(in.skip(5000)).isEqualTo(5000);
+                byte[] rest = in.readAllBytes();
+                assertThat(in.read()).as("ends with its payload, not the next entry").isEqualTo(-1);
+                assertThat(read.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(expected, 0, 1001));
+                assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(expected, 6001, expected.length));
+            }
+            try (var in = journal.openPayload(empty)) {
+                assertThat(in.read()).isEqualTo(-1);
+            }
+            assertThat(payload(journal, before)).isEqualTo(Files.readAllBytes(tmp.resolve("before")));
+        }
+    }
+
+    @Test
     void recoveryStopsAtATornOrCorruptEntry() throws Exception {
         Path dir = tmp.resolve("journal");
         Journal.Entry third;
