@@ -151,10 +151,11 @@ public interface IngestConfig {
      */
     interface Processing {
         /**
-         * Objects processed at once. Processing also waits on the device (archived originals and
-         * de-identified copies are written with direct I/O, the database commits), so more
-         * threads than cores keep the cores busy: bench/ingest on 2 cores, fully processed, 4
-         * threads against 2: see bench/ingest/results.md.
+         * Objects processed at once. Preparing an object also waits on the device (archived
+         * originals and de-identified copies are written with direct I/O), so more threads than
+         * cores keep the cores busy: on 2 cores, with 2 threads the machine sat ~30 % idle
+         * while draining a backlog, with 4 ~15 % (the rest of which is I/O of the database and
+         * checkpoint).
          */
         @WithDefault("4")
         int workers();
