@@ -151,13 +151,12 @@ public interface IngestConfig {
      */
     interface Processing {
         /**
-         * Objects processed at once. Preparing an object also waits on the device (archived
-         * originals and de-identified copies are written with direct I/O), so more threads than
-         * cores keep the cores busy: on 2 cores, with 2 threads the machine sat ~30 % idle
-         * while draining a backlog, with 4 ~15 % (the rest of which is I/O of the database and
-         * checkpoint).
+         * Objects processed at once; 0: three per core. Preparing an object also waits on the
+         * device (archived originals and de-identified copies are written with direct I/O), so
+         * more threads than cores keep the cores busy: on 2 cores, draining a backlog left the
+         * machine ~20-25 % idle with 4 threads and ~10 % with 6.
          */
-        @WithDefault("4")
+        @WithDefault("0")
         int workers();
 
         /**

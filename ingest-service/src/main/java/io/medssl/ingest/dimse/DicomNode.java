@@ -74,7 +74,7 @@ public class DicomNode {
     /** The C-STORE status is IngestService's verdict on the object. */
     StoreResult store(ReceivedInstance received) {
         String dataset = routing.datasetFor(received.callingAeTitle(), received.calledAeTitle());
-        IngestService.Outcome outcome = ingest.acceptJournaled(received.file(), received.header(), received.callingAeTitle(), dataset);
+        IngestService.Outcome outcome = ingest.acceptJournaled(received.object(), received.header(), received.callingAeTitle(), dataset);
         if (outcome.stored()) {
             if (outcome.journaled() != null) {
                 processor.submit(outcome.journaled());

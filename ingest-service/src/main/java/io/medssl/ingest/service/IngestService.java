@@ -5,6 +5,7 @@ import io.medssl.contracts.InstanceIngested;
 import io.medssl.dicom.Deidentifier;
 import io.medssl.dicom.DicomObject;
 import io.medssl.dicom.DicomReader;
+import io.medssl.dicom.IncomingObject;
 import io.medssl.dicom.InvalidDicomException;
 import io.medssl.dicom.PixelDecoder;
 import io.medssl.dicom.UndecodableImageException;
@@ -168,11 +169,92 @@ public class IngestService {
      * ({@link #prepareJournaled}, {@link #commit}, {@link #checkpoint}). {@code header} is the
      * header the association layer already read (null: read it here).
      */
+    public Outcome acceptJournaled(IncomingObject received, DicomObject header, String callingAeTitle, String dataset) {
+        return accept(new Received(received), header, callingAeTitle, null, dataset, true);
+    }
+
+    /** As {@link #acceptJournaled(IncomingObject, DicomObject, String, String)}, for an object in a file (deleted once journaled). */
     public Outcome acceptJournaled(Path file, DicomObject header, String callingAeTitle, String dataset) {
-        return accept(file, header, callingAeTitle, null, dataset, true);
+        return accept(new Incoming(file), header, callingAeTitle, null, dataset, true);
+    }
+
+    /** An object being accepted: a file (STOW-RS, tools), or what the DICOM node received (in memory or a file). */
+    private interface Arrival {
+        /** Identifiers and flags only: the pixels are read (and checked) when processing. */
+        DicomObject readHeader() throws InvalidDicomException;
+
+        /** As a file, to move into storage. */
+        Path file() throws IOException;
+
+        Journal.Entry appendTo(Journal journal, byte[] meta) throws IOException;
+
+        /** Drops what is left of it (after it was kept, or refused). */
+        void discard();
+
+        /** Reader messages can quote a file's path, which says nothing to the sender. */
+        String scrub(String message);
+    }
+
+    private record Incoming(Path file) implements Arrival {
+        @Override
+        public DicomObject readHeader() throws InvalidDicomException {
+            return DicomReader.readHeader(file);
+        }
+
+        @Override
+        public Journal.Entry appendTo(Journal journal, byte[] meta) throws IOException {
+            return journal.append(meta, file);
+        }
+
+        @Override
+        public void discard() {
+            deleteQuietly(file);
+        }
+
+        @Override
+        public String scrub(String message) {
+            return withoutPath(message, file);
+        }
+    }
+
+    private record Received(IncomingObject object) implements Arrival {
+        @Override
+        public DicomObject readHeader() throws InvalidDicomException {
+            return DicomReader.readHeader(object::open);
+        }
+
+        @Override
+        public Path file() throws IOException {
+            return object.file();
+        }
+
+        @Override
+        public Journal.Entry appendTo(Journal journal, byte[] meta) throws IOException {
+            return object.inMemory() ? journal.append(meta, object.bytes()) : journal.append(meta, object.file());
+        }
+
+        @Override
+        public void discard() {
+            try {
+                object.discard();
+            } catch (IOException ignored) {
+                // The node deletes what is left after a failure answer.
+            }
+        }
+
+        @Override
+        public String scrub(String message) {
+            Path file = object.fileIfAny();
+            return file == null ? String.valueOf(message) : withoutPath(message, file);
+        }
     }
 
     private Outcome accept(Path file, DicomObject header, String callingAeTitle, String expectedStudy, String dataset,
+                           boolean journaled) {
+        return accept(new Incoming(file), header, callingAeTitle, expectedStudy, dataset, journaled);
+    }
+
+    private Outcome accept(Arrival arrival, DicomObject header, String callingAeTitle, String expectedStudy, String dataset,
                            boolean journaled) {
         if (dataset == null || dataset.isBlank()) {
             dataset = config.dataset();
@@ -180,33 +262,32 @@ public class IngestService {
         DicomObject object = header;
         if (object == null) {
             try {
-                // Identifiers and flags only: the pixels are read (and checked) when processing.
-                object = DicomReader.readHeader(file);
+                object = arrival.readHeader();
             } catch (InvalidDicomException e) {
-                deleteQuietly(file);
-                String reason = withoutPath(e.getMessage(), file);
+                arrival.discard();
+                String reason = arrival.scrub(e.getMessage());
                 LOG.warnf("rejected an object from %s: %s", callingAeTitle, reason);
                 return Outcome.rejected(Failure.CANNOT_UNDERSTAND, reason, null);
             }
         }
         if (expectedStudy != null && !expectedStudy.equals(object.studyInstanceUid())) {
-            deleteQuietly(file);
+            arrival.discard();
             LOG.warnf("rejected an object from %s: it belongs to another study than the request named", callingAeTitle);
             return Outcome.rejected(Failure.DATA_SET_DOES_NOT_MATCH, "the object's StudyInstanceUID is not the study of the request",
                     object);
         }
         String instanceId = pseudonyms.uid(object.sopInstanceUid());
         if (object.burnedInAnnotation()) {
-            return quarantine(file, object, instanceId, callingAeTitle);
+            return quarantine(arrival, object, instanceId, callingAeTitle);
         }
         try {
             Journal.Entry entry = null;
             if (journaled) {
-                entry = journal.append(json.writeValueAsBytes(new JournaledObject(instanceId, dataset, callingAeTitle,
-                        Instant.now().truncatedTo(ChronoUnit.MILLIS))), file);
-                deleteQuietly(file);
+                entry = arrival.appendTo(journal, json.writeValueAsBytes(new JournaledObject(instanceId, dataset, callingAeTitle,
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS))));
+                arrival.discard();
             } else {
-                store.putFile(originalKey(instanceId), file);
+                store.putFile(originalKey(instanceId), arrival.file());
                 index.accept(instanceId, dataset, callingAeTitle);
             }
             LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
@@ -217,7 +298,7 @@ public class IngestService {
             }
             // No stack trace: exception texts can quote the incoming file's path, named by the original UID.
             LOG.errorf("could not accept %s: %s", instanceId, e.getClass().getSimpleName());
-            deleteQuietly(file);
+            arrival.discard();
             return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
         }
     }
@@ -473,15 +554,15 @@ public class IngestService {
      * (durably, inside ingest's PHI area) but neither decoded, indexed nor announced — nothing of it
      * leaves ingest until someone has looked at it.
      */
-    private Outcome quarantine(Path file, DicomObject object, String instanceId, String callingAeTitle) {
+    private Outcome quarantine(Arrival arrival, DicomObject object, String instanceId, String callingAeTitle) {
         try {
-            store.putFile("ingest/quarantine/" + instanceId + ".dcm", file);
+            store.putFile("ingest/quarantine/" + instanceId + ".dcm", arrival.file());
             LOG.warnf("quarantined %s from %s: BurnedInAnnotation=YES (kept in ingest/quarantine, not passed on)", instanceId,
                     callingAeTitle);
             return new Outcome(true, null, null, null, null, object.sopClassUid(), object.sopInstanceUid(), null);
         } catch (Exception e) {
             LOG.errorf("could not quarantine %s: %s", instanceId, e.getClass().getSimpleName());
-            deleteQuietly(file);
+            arrival.discard();
             return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
         }
     }

@@ -98,7 +98,8 @@ public class InstanceProcessor {
     /** Before the DICOM node starts (its default priority is later): what it journals is submitted here. */
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent event) {
         startedAt = Instant.now();
-        int count = Math.max(1, config.processing().workers());
+        int configured = config.processing().workers();
+        int count = configured > 0 ? configured : 3 * Runtime.getRuntime().availableProcessors();
         workers = Executors.newFixedThreadPool(count, r -> {
             Thread t = new Thread(r, "instance-processor");
             t.setDaemon(true);

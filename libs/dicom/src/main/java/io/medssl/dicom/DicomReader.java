@@ -74,10 +74,23 @@ public final class DicomReader {
      * pixels. The result has no pixel data; decode from a full {@link #read(Path)}.
      */
     public static DicomObject readHeader(Path file) throws InvalidDicomException {
+        return readHeader(list -> list.read(new File(file.toString()), TagFromName.PixelData));
+    }
+
+    /** As {@link #readHeader(Path)}, from bytes that are not a file of their own (e.g. an object received into memory). */
+    public static DicomObject readHeader(Source source) throws InvalidDicomException {
+        return readHeader(list -> {
+            try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(source.open(), 1 << 16))) {
+                list.read(in, TagFromName.PixelData);
+            }
+        });
+    }
+
+    private static DicomObject readHeader(Pass pass) throws InvalidDicomException {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         try {
-            list.read(new File(file.toString()), TagFromName.PixelData);
+            pass.readInto(list);
         } catch (Throwable t) {
             throw new InvalidDicomException("not a readable DICOM object: " + describe(t), t);
         }

@@ -14,7 +14,6 @@ import com.pixelmed.dicom.UnsignedLongAttribute;
 import com.pixelmed.dicom.UnsignedShortAttribute;
 import com.pixelmed.network.PresentationContext;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -23,11 +22,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +81,9 @@ final class ScpAssociation {
         String sopClassUid;
         String sopInstanceUid;
         String transferSyntaxUid;
-        Path file;
-        OutputStream out;
-        /** Set when the file could not be written: the rest of the data set is drained, then refused with this. */
+        /** Null once writing failed (the rest of the data set is then drained). */
+        IncomingObject object;
+        /** Set when the object could not be kept: the rest of the data set is drained, then refused with this. */
         StoreResult failure;
     }
 
@@ -99,6 +95,8 @@ final class ScpAssociation {
     private Acse.Request request;
     private final Map<Byte, PresentationContext> accepted = new HashMap<>();
     private final ByteArrayOutputStream command = new ByteArrayOutputStream();
+    /** The memory of the last object received, reused for the next one. */
+    private byte[] spareBuffer;
     private byte commandContextId;
     private PendingStore pending;
     private int stored;
@@ -309,7 +307,7 @@ final class ScpAssociation {
         }
     }
 
-    /** Opens the incoming file (random name: the original UIDs stay out of file names) and writes the meta header. */
+    /** Starts the incoming object (in memory, or a file if it grows large) with its meta header. */
     private void beginStore(byte contextId, int messageId, String sopClass, String sopInstance) throws Exception {
         PendingStore p = new PendingStore();
         p.contextId = contextId;
@@ -317,11 +315,11 @@ final class ScpAssociation {
         p.sopClassUid = sopClass;
         p.sopInstanceUid = sopInstance;
         p.transferSyntaxUid = accepted.get(contextId).getTransferSyntaxUID();
-        p.file = scp.incomingDir().resolve("c-store-" + UUID.randomUUID() + ".dcm");
+        p.object = new IncomingObject(scp.incomingDir(), spareBuffer);
+        spareBuffer = null;
         pending = p;
         try {
-            p.out = new BufferedOutputStream(Files.newOutputStream(p.file), 64 * 1024);
-            DicomOutputStream meta = new DicomOutputStream(p.out, TransferSyntax.ExplicitVRLittleEndian, null);
+            DicomOutputStream meta = new DicomOutputStream(p.object.sink(), TransferSyntax.ExplicitVRLittleEndian, null);
             new FileMetaInformation(sopClass, sopInstance, p.transferSyntaxUid, request.callingAeTitle()).getAttributeList().write(meta);
             meta.flush();
         } catch (Exception e) {
@@ -331,51 +329,50 @@ final class ScpAssociation {
 
     private void writeData(byte[] pdu, int offset, int length) {
         PendingStore p = pending;
-        if (p.out == null) {
+        if (p.object == null) {
             return; // already failed: drain
         }
         try {
-            p.out.write(pdu, offset, length);
+            p.object.write(pdu, offset, length);
         } catch (IOException e) {
             cannotWrite(p, e);
         }
     }
 
-    /** The incoming folder is full or unwritable: the sender gets 0xA700 once its data set is in. */
+    /** The incoming folder is full or unwritable (a large object): the sender gets 0xA700 once its data set is in. */
     private void cannotWrite(PendingStore p, Exception e) {
         LOG.error("DICOM C-STORE from {} ({}): cannot write the incoming file: {}", peer, callingAe(), e.toString());
-        try {
-            if (p.out != null) {
-                p.out.close();
-            }
-        } catch (IOException ignored) {
-            // Deleted next.
-        }
-        p.out = null;
-        try {
-            Files.deleteIfExists(p.file);
-        } catch (IOException ignored) {
-            // Nothing more we can do; the handler never sees it.
-        }
+        discardQuietly(p.object);
+        p.object = null;
         p.failure = StoreResult.failed(StoreResult.OUT_OF_RESOURCES, "could not write the object: " + e.getClass().getSimpleName());
+    }
+
+    private static void discardQuietly(IncomingObject object) {
+        if (object == null) {
+            return;
+        }
+        try {
+            object.discard();
+        } catch (IOException e) {
+            LOG.error("could not delete an incoming file: {}", e.toString());
+        }
     }
 
     /** The data set is complete: check it, hand it to the handler, answer with the handler's status. */
     private void completeStore() throws Exception {
         PendingStore p = pending;
-        if (p.out != null) {
+        if (p.object != null) {
             try {
-                p.out.close();
+                p.object.finish();
             } catch (IOException e) {
                 cannotWrite(p, e);
             }
-            p.out = null;
         }
         DicomObject header = p.failure != null ? null : readHeader(p);
         StoreResult result = p.failure != null ? p.failure : checkDataSet(p, header);
         if (result == null) {
             try {
-                result = scp.handler().onReceived(new ReceivedInstance(p.file, request.callingAeTitle(), request.calledAeTitle(),
+                result = scp.handler().onReceived(new ReceivedInstance(p.object, request.callingAeTitle(), request.calledAeTitle(),
                         p.transferSyntaxUid, p.sopClassUid, p.sopInstanceUid, header));
                 if (result == null) {
                     throw new IllegalStateException("the handler gave no answer");
@@ -392,8 +389,12 @@ final class ScpAssociation {
             stored++;
         } else {
             failed++;
-            Files.deleteIfExists(p.file);
+            discardQuietly(p.object);
             LOG.warn("DICOM C-STORE from {} ({}) refused with {}", peer, callingAe(), result);
+        }
+        if (p.object != null) {
+            // The handler is done with it: its memory serves the next object.
+            spareBuffer = p.object.buffer();
         }
         pending = null;
         send(p.contextId, response(C_STORE_RSP, p.sopClassUid, p.sopInstanceUid, p.messageId, result.status(), result.wireComment()));
@@ -402,7 +403,7 @@ final class ScpAssociation {
     /** The header up to the pixels, read once here for the check below and passed on to the handler. */
     private static DicomObject readHeader(PendingStore p) {
         try {
-            return DicomReader.readHeader(p.file);
+            return DicomReader.readHeader(p.object::open);
         } catch (InvalidDicomException e) {
             return null; // not ours to judge: the handler reads the object and says what is wrong with it
         }
@@ -556,18 +557,7 @@ final class ScpAssociation {
             return;
         }
         LOG.warn("DICOM association from {} ({}): incomplete C-STORE discarded", peer, callingAe());
-        try {
-            if (p.out != null) {
-                p.out.close();
-            }
-        } catch (IOException ignored) {
-            // Deleted below.
-        }
-        try {
-            Files.deleteIfExists(p.file);
-        } catch (IOException e) {
-            LOG.error("could not delete an incomplete incoming file: {}", e.toString());
-        }
+        discardQuietly(p.object);
     }
 
     private void closeQuietly() {

@@ -306,10 +306,28 @@ public final class Journal implements AutoCloseable {
      * storage (the file is left in place). Safe to call from several threads.
      */
     public Entry append(byte[] meta, Path payload) throws IOException {
+        long payloadLength = Files.size(payload);
+        return append(meta, payloadLength, (channel, at, crc) -> writePayload(channel, at, payload, payloadLength, crc));
+    }
+
+    /** As {@link #append(byte[], Path)}, for bytes in memory (from the buffer's position to its limit; the buffer is not moved). */
+    public Entry append(byte[] meta, ByteBuffer payload) throws IOException {
+        return append(meta, payload.remaining(), (channel, at, crc) -> {
+            crc.update(payload.duplicate());
+            writeFully(channel, payload.duplicate(), at);
+        });
+    }
+
+    /** Writes an entry's payload at {@code at} and adds it to the entry's checksum. */
+    @FunctionalInterface
+    private interface PayloadWriter {
+        void write(FileChannel channel, long at, CRC32C crc) throws IOException;
+    }
+
+    private Entry append(byte[] meta, long payloadLength, PayloadWriter payload) throws IOException {
         if (meta.length > MAX_META) {
             throw new IllegalArgumentException("journal meta of " + meta.length + " bytes; at most " + MAX_META);
         }
-        long payloadLength = Files.size(payload);
         long length = HEADER + meta.length + payloadLength + TRAILER;
         Segment segment;
         long offset;
@@ -354,13 +372,20 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Writes one entry (under the append lock, which also guards {@link #copyBuffer}). */
-    private void write(Segment segment, long offset, byte[] meta, Path payload, long payloadLength) throws IOException {
+    private void write(Segment segment, long offset, byte[] meta, PayloadWriter payload, long payloadLength) throws IOException {
         ByteBuffer head = ByteBuffer.allocate(HEADER + meta.length).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(MAGIC).putLong(segment.sequence).putInt(meta.length).putLong(payloadLength).put(meta).flip();
         CRC32C crc = new CRC32C();
         crc.update(head.duplicate());
         writeFully(segment.channel, head, offset);
         long at = offset + HEADER + meta.length;
+        payload.write(segment.channel, at, crc);
+        ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).flip();
+        writeFully(segment.channel, trailer, at + payloadLength);
+    }
+
+    /** A file's bytes into the journal (called under the append lock, which guards the copy buffer). */
+    private void writePayload(FileChannel journal, long at, Path payload, long payloadLength, CRC32C crc) throws IOException {
         // A direct buffer: the bytes go file -> buffer -> journal, without the JDK's extra copies
         // through a temporary direct buffer that a heap buffer costs on every read and write.
         ByteBuffer chunk = copyBuffer;
@@ -375,12 +400,10 @@ public final class Journal implements AutoCloseable {
                 chunk.flip();
                 crc.update(chunk);
                 chunk.rewind();
-                writeFully(segment.channel, chunk, at + done);
+                writeFully(journal, chunk, at + done);
                 done += n;
             }
         }
-        ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).flip();
-        writeFully(segment.channel, trailer, at + payloadLength);
     }
 
     /**
