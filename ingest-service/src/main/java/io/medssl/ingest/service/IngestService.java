@@ -375,11 +375,17 @@ public class IngestService {
      * crash hands the entries back and they are processed again (an identical resend: rewritten,
      * not announced again).
      */
-    void checkpoint(List<Prepared> batch) throws IOException {
-        store.sync(batch.stream().flatMap(p -> p.writtenKeys().stream()).toList());
+    void checkpoint(List<List<Prepared>> batches) throws IOException {
+        store.sync(batches.stream().flatMap(List::stream).flatMap(p -> p.writtenKeys().stream()).toList());
         index.makeDurable();
-        for (Prepared p : batch) {
-            journal.settle(p.entry());
+        for (List<Prepared> batch : batches) {
+            for (Prepared p : batch) {
+                journal.settle(p.entry());
+            }
+            // A later batch can hold a newer version of an instance of this one: its settled
+            // note must not outlive this batch's after a power cut (the older version would then
+            // be replayed, and recorded, after the newer one).
+            journal.syncSettled();
         }
     }
 

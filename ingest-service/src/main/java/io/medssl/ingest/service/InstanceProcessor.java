@@ -366,7 +366,7 @@ public class InstanceProcessor {
         List<IngestService.Prepared> all = batches.stream().flatMap(List::stream).toList();
         long t0 = System.nanoTime();
         try {
-            ingest.checkpoint(all);
+            ingest.checkpoint(batches);
             LOG.debugf("checkpoint of %d: durable and settled in %d ms", all.size(), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             // Not retried: after a failed fsync Linux may have dropped the dirty pages and a second

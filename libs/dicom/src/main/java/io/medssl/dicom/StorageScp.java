@@ -149,7 +149,8 @@ public final class StorageScp implements AutoCloseable {
     /**
      * Binds the port and starts accepting; returns once connections are accepted.
      *
-     * @param incomingDir where received objects are written before the handler runs
+     * @param incomingDir where received objects too large to keep in memory are written as they arrive (and objects a
+     *                    handler asks a file of, see {@link IncomingObject})
      * @param onError told about a handler that threw (the sender then gets 0xA700)
      */
     public static StorageScp start(Settings settings, Path incomingDir, ReceivedInstanceHandler handler,

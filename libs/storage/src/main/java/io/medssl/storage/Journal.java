@@ -568,9 +568,10 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Notes a settled entry in the side file; no sync: losing the note only means settling it
-     * again. When the file has grown past {@code settledLogLimit} it is rewritten with the
-     * notes of the segments still here (those of retired segments are of no use).
+     * Notes a settled entry in the side file; no sync ({@link #syncSettled}): losing the note only
+     * means the entry comes back after a crash. When the file has grown past
+     * {@code settledLogLimit} it is rewritten with the notes of the segments still here (those of
+     * retired segments are of no use).
      */
     private void noteSettled(Entry entry) throws IOException {
         ByteBuffer note = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(entry.sequence()).putLong(entry.offset()).flip();
@@ -581,6 +582,18 @@ public final class Journal implements AutoCloseable {
             if (settledLog.position() > settledLogLimit) {
                 rewriteSettledLog();
             }
+        }
+    }
+
+    /**
+     * Makes the notes of the entries settled so far durable. A caller that settles an entry whose
+     * coming back would do harm after a later one stayed settled (an older version of an object
+     * replayed after its newer version was kept) syncs in between: without, a power cut can keep
+     * a later note and lose an earlier one.
+     */
+    public void syncSettled() throws IOException {
+        synchronized (settledLock) {
+            settledLog.force(false);
         }
     }
 
@@ -607,6 +620,9 @@ public final class Journal implements AutoCloseable {
             while (notes.hasRemaining()) {
                 out.write(notes);
             }
+            // Whole on the device before it replaces the old file: a torn rewrite could keep a
+            // later note and lose an earlier one (see syncSettled).
+            out.force(true);
         }
         Files.move(fresh, dir.resolve(SETTLED_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         if (settledLog != null) {
