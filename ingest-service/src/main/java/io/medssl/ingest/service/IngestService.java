@@ -170,12 +170,12 @@ public class IngestService {
      * header the association layer already read (null: read it here).
      */
     public Outcome acceptJournaled(IncomingObject received, DicomObject header, String callingAeTitle, String dataset) {
-        return accept(new Received(received), header, callingAeTitle, null, dataset, true);
+        return accept(new ReceivedArrival(received), header, callingAeTitle, null, dataset, true);
     }
 
     /** As {@link #acceptJournaled(IncomingObject, DicomObject, String, String)}, for an object in a file (deleted once journaled). */
     public Outcome acceptJournaled(Path file, DicomObject header, String callingAeTitle, String dataset) {
-        return accept(new Incoming(file), header, callingAeTitle, null, dataset, true);
+        return accept(new FileArrival(file), header, callingAeTitle, null, dataset, true);
     }
 
     /** An object being accepted: a file (STOW-RS, tools), or what the DICOM node received (in memory or a file). */
@@ -195,7 +195,7 @@ public class IngestService {
         String scrub(String message);
     }
 
-    private record Incoming(Path file) implements Arrival {
+    private record FileArrival(Path file) implements Arrival {
         @Override
         public DicomObject readHeader() throws InvalidDicomException {
             return DicomReader.readHeader(file);
@@ -217,7 +217,7 @@ public class IngestService {
         }
     }
 
-    private record Received(IncomingObject object) implements Arrival {
+    private record ReceivedArrival(IncomingObject object) implements Arrival {
         @Override
         public DicomObject readHeader() throws InvalidDicomException {
             return DicomReader.readHeader(object::open);
@@ -251,7 +251,7 @@ public class IngestService {
 
     private Outcome accept(Path file, DicomObject header, String callingAeTitle, String expectedStudy, String dataset,
                            boolean journaled) {
-        return accept(new Incoming(file), header, callingAeTitle, expectedStudy, dataset, journaled);
+        return accept(new FileArrival(file), header, callingAeTitle, expectedStudy, dataset, journaled);
     }
 
     private Outcome accept(Arrival arrival, DicomObject header, String callingAeTitle, String expectedStudy, String dataset,
