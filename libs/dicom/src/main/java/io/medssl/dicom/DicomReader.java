@@ -30,7 +30,7 @@ public final class DicomReader {
      */
     public static DicomObject read(Source source) throws InvalidDicomException {
         return read(list -> {
-            try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(source.open(), 1 << 16))) {
+            try (DicomInputStream in = open(source)) {
                 list.read(in);
             }
         });
@@ -40,6 +40,15 @@ public final class DicomReader {
     @FunctionalInterface
     public interface Source {
         InputStream open() throws IOException;
+    }
+
+    /**
+     * PixelMed reads small pieces and marks the stream to look for a preamble: a stream that can
+     * do neither cheaply (a file range) is buffered; one in memory already can.
+     */
+    private static DicomInputStream open(Source source) throws IOException {
+        InputStream in = source.open();
+        return new DicomInputStream(in.markSupported() ? in : new BufferedInputStream(in, 1 << 16));
     }
 
     @FunctionalInterface
@@ -80,7 +89,7 @@ public final class DicomReader {
     /** As {@link #readHeader(Path)}, from bytes that are not a file of their own (e.g. an object received into memory). */
     public static DicomObject readHeader(Source source) throws InvalidDicomException {
         return readHeader(list -> {
-            try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(source.open(), 1 << 16))) {
+            try (DicomInputStream in = open(source)) {
                 list.read(in, TagFromName.PixelData);
             }
         });
