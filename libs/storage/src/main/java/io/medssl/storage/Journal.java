@@ -65,8 +65,10 @@ public final class Journal implements AutoCloseable {
     private static final int KEPT_SEGMENTS = 2 * SPARE_SEGMENTS;
     private static final int MAGIC = 0x4D534A31; // "MSJ1"
     /** magic, segment sequence, meta length, payload length (long). */
-    private static final int HEADER = 4 + 8 + 4 + 8;
-    private static final int TRAILER = 4;
+    static final int HEADER = 4 + 8 + 4 + 8;
+    static final int TRAILER = 4;
+    /** Entries end on a page boundary (zeros after the trailer): the page size of x86-64 and most arm64 kernels. */
+    static final long PAGE = 4096;
     private static final int MAX_META = 64 * 1024;
     private static final int COPY_CHUNK = 1 << 20;
     /** Appends must have paused this long before a spare is prepared while another is still ready. */
@@ -307,21 +309,30 @@ public final class Journal implements AutoCloseable {
      */
     public Entry append(byte[] meta, Path payload) throws IOException {
         long payloadLength = Files.size(payload);
-        return append(meta, payloadLength, (channel, at, crc) -> writePayload(channel, at, payload, payloadLength, crc));
+        return append(meta, payloadLength, (channel, at, head, crc, tail) -> writePayload(channel, at, head, payload, payloadLength, crc, tail));
     }
 
     /** As {@link #append(byte[], Path)}, for bytes in memory (from the buffer's position to its limit; the buffer is not moved). */
     public Entry append(byte[] meta, ByteBuffer payload) throws IOException {
-        return append(meta, payload.remaining(), (channel, at, crc) -> {
+        return append(meta, payload.remaining(), (channel, at, head, crc, tail) -> {
             crc.update(payload.duplicate());
-            writeFully(channel, payload.duplicate(), at);
+            writeGathered(channel, at, head, payload.duplicate(), tail.after(crc));
         });
     }
 
-    /** Writes an entry's payload at {@code at} and adds it to the entry's checksum. */
+    /**
+     * Writes an entry at {@code at}: its {@code head}, then its payload (added to the checksum),
+     * then its {@link EntryTail tail}, the last bytes of the payload in the same write as the tail.
+     */
     @FunctionalInterface
     private interface PayloadWriter {
-        void write(FileChannel channel, long at, CRC32C crc) throws IOException;
+        void write(FileChannel channel, long at, ByteBuffer head, CRC32C crc, EntryTail tail) throws IOException;
+    }
+
+    /** An entry's trailer (the checksum over all of it) and the zeros that fill its last page. */
+    @FunctionalInterface
+    private interface EntryTail {
+        ByteBuffer after(CRC32C crc);
     }
 
     private Entry append(byte[] meta, long payloadLength, PayloadWriter payload) throws IOException {
@@ -371,24 +382,31 @@ public final class Journal implements AutoCloseable {
         return new Entry(segment.sequence, offset, meta, payloadLength);
     }
 
-    /** Writes one entry (under the append lock, which also guards {@link #copyBuffer}). */
+    /**
+     * Writes one entry (under the append lock, which also guards {@link #copyBuffer}), its last page
+     * filled with zeros: the next entry starts right after it, in a page now in the page cache. A
+     * write that ends inside a page which is no longer cached (a recycled segment, on a server
+     * whose memory is full of other files) makes the kernel read that page from the disk first,
+     * one synchronous read per object received before its Success.
+     */
     private void write(Segment segment, long offset, byte[] meta, PayloadWriter payload, long payloadLength) throws IOException {
         ByteBuffer head = ByteBuffer.allocate(HEADER + meta.length).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(MAGIC).putLong(segment.sequence).putInt(meta.length).putLong(payloadLength).put(meta).flip();
         CRC32C crc = new CRC32C();
         crc.update(head.duplicate());
-        writeFully(segment.channel, head, offset);
-        long at = offset + HEADER + meta.length;
-        payload.write(segment.channel, at, crc);
-        ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).flip();
-        writeFully(segment.channel, trailer, at + payloadLength);
+        long end = offset + HEADER + meta.length + payloadLength + TRAILER;
+        long padding = Math.min(-end & (PAGE - 1), segment.capacity - end);
+        payload.write(segment.channel, offset, head, crc, checksum -> ByteBuffer.allocate(TRAILER + (int) padding)
+                .order(ByteOrder.LITTLE_ENDIAN).putInt((int) checksum.getValue()).position(0));
     }
 
     /** A file's bytes into the journal (called under the append lock, which guards the copy buffer). */
-    private void writePayload(FileChannel journal, long at, Path payload, long payloadLength, CRC32C crc) throws IOException {
+    private void writePayload(FileChannel journal, long at, ByteBuffer head, Path payload, long payloadLength, CRC32C crc,
+                              EntryTail tail) throws IOException {
         // A direct buffer: the bytes go file -> buffer -> journal, without the JDK's extra copies
         // through a temporary direct buffer that a heap buffer costs on every read and write.
         ByteBuffer chunk = copyBuffer;
+        long position = at + writeGathered(journal, at, head);
         try (FileChannel in = FileChannel.open(payload, StandardOpenOption.READ)) {
             long done = 0;
             while (done < payloadLength) {
@@ -400,8 +418,13 @@ public final class Journal implements AutoCloseable {
                 chunk.flip();
                 crc.update(chunk);
                 chunk.rewind();
-                writeFully(journal, chunk, at + done);
                 done += n;
+                position += done < payloadLength
+                        ? writeGathered(journal, position, chunk)
+                        : writeGathered(journal, position, chunk, tail.after(crc));
+            }
+            if (payloadLength == 0) {
+                writeGathered(journal, position, tail.after(crc));
             }
         }
     }
@@ -766,6 +789,16 @@ public final class Journal implements AutoCloseable {
             }
             position += n;
         }
+    }
+
+    /** Writes {@code buffers} at {@code position} with as few system calls as it takes (one, mostly); returns the bytes written. */
+    private static long writeGathered(FileChannel channel, long position, ByteBuffer... buffers) throws IOException {
+        channel.position(position);
+        long total = 0;
+        while (buffers[buffers.length - 1].hasRemaining()) {
+            total += channel.write(buffers);
+        }
+        return total;
     }
 
     private static int writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

@@ -162,6 +162,55 @@ class JournalTest {
         }
     }
 
+    @Test
+    void entriesFollowEachOtherAndTheLastOneFillsItsPageWithZeros() throws Exception {
+        Path dir = tmp.resolve("journal");
+        List<Journal.Entry> appended = new ArrayList<>();
+        byte[] inMemory = new byte[7_003];
+        new Random(12).nextBytes(inMemory);
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            // A segment full of other bytes, settled and recycled: the new entries go over them.
+            List<Journal.Entry> old = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                old.add(journal.append(meta("old-" + i), file("old" + i, 15_000, i)));
+            }
+            // Fills the next segment: what follows goes to the recycled one.
+            journal.append(meta("filler"), file("filler", 64_000, 9));
+            for (Journal.Entry e : old) {
+                journal.settle(e);
+            }
+            appended.add(journal.append(meta("file"), file("odd", 5_001, 10)));
+            appended.add(journal.append(meta("memory"), ByteBuffer.wrap(inMemory)));
+            appended.add(journal.append(meta("empty"), file("empty", 0, 11)));
+            appended.add(journal.append(meta("last"), ByteBuffer.wrap(inMemory, 0, 1_234)));
+        }
+        Journal.Entry last = appended.get(appended.size() - 1);
+        assertThat(appended.get(0).offset()).as("at the start of the recycled segment").isZero();
+        for (int i = 0; i + 1 < appended.size(); i++) {
+            assertThat(appended.get(i + 1).offset()).isEqualTo(end(appended.get(i)));
+        }
+        Path segment = dir.resolve(String.format("%019d.journal", last.sequence()));
+        long end = end(last);
+        long pageEnd = (end + Journal.PAGE - 1) / Journal.PAGE * Journal.PAGE;
+        assertThat(end % Journal.PAGE).as("the case worth testing: an entry ending inside a page").isNotZero();
+        ByteBuffer tail = ByteBuffer.allocate((int) (pageEnd - end));
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+            assertThat(channel.size()).isGreaterThanOrEqualTo(pageEnd);
+            channel.read(tail, end);
+        }
+        assertThat(tail.array()).as("the rest of the last entry's page: zeros, not the recycled segment's old bytes")
+                .containsOnly(0);
+        try (Journal journal = Journal.open(dir, SEGMENT)) {
+            assertThat(metas(journal.recovered())).containsExactly("filler", "file", "memory", "empty", "last");
+            assertThat(payload(journal, journal.recovered().get(2))).isEqualTo(inMemory);
+            assertThat(payload(journal, journal.recovered().get(4))).isEqualTo(java.util.Arrays.copyOf(inMemory, 1_234));
+        }
+    }
+
+    private static long end(Journal.Entry entry) {
+        return entry.offset() + Journal.HEADER + entry.meta().length + entry.payloadLength() + Journal.TRAILER;
+    }
+
     private List<String> namesStartingWith(Path dir, String prefix) throws IOException {
         return journalFiles(dir).stream().map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
     }
