@@ -11,7 +11,9 @@ import time
 
 import numpy as np
 
-frames = np.load(sys.argv[1]).astype(np.float32)
+# A pixel array as ingest-service stores it: uint16, intensity x 65535 (float32 in [0, 1] before).
+stored = np.load(sys.argv[1])
+frames = (stored / 65535.0 if stored.dtype == np.uint16 else stored).astype(np.float32)
 seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 3.0
 S = frames.shape[1]
 instances = [frames[i:i + 3] for i in range(0, frames.shape[0] - 2, 3)]

@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * NumPy's {@code .npy} format (version 1.0/2.0), for the three dtypes MedSSL stores: little-endian
- * float32 ({@code <f4}), int64 ({@code <i8}) and uint8 ({@code |u1}), C order. Written files load
- * with {@code numpy.load} and DJL's {@code NDList.decode}.
+ * NumPy's {@code .npy} format (version 1.0/2.0), for the dtypes MedSSL stores: little-endian
+ * float32 ({@code <f4}), uint16 ({@code <u2}), int64 ({@code <i8}) and uint8 ({@code |u1}), C order.
+ * Written files load with {@code numpy.load} and DJL's {@code NDList.decode}.
  */
 public final class Npy {
     private static final int WRITE_CHUNK_VALUES = 16 * 1024;
@@ -38,6 +38,14 @@ public final class Npy {
             require("<f4");
             float[] out = new float[(int) size()];
             ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+            return out;
+        }
+
+        /** uint16 values (Java's unsigned 16-bit type is {@code char}). */
+        public char[] asUint16() throws IOException {
+            require("<u2");
+            char[] out = new char[(int) size()];
+            ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asCharBuffer().get(out);
             return out;
         }
 
@@ -89,7 +97,7 @@ public final class Npy {
         }
     }
 
-    private static void writeHeader(OutputStream out, String descr, int[] shape) throws IOException {
+    static void writeHeader(OutputStream out, String descr, int[] shape) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (int d : shape) {
             dims.append(d).append(", ");
@@ -144,6 +152,7 @@ public final class Npy {
                 : Arrays.stream(shapeText.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
         int itemSize = switch (descr) {
             case "<f4" -> 4;
+            case "<u2" -> 2;
             case "<i8" -> 8;
             case "|u1", "<u1" -> 1;
             default -> throw new IOException("unsupported dtype " + descr);

@@ -75,15 +75,56 @@ class NpyTest {
     }
 
     @Test
-    void pixelArrayRoundTripsAndSplitsFrames() throws IOException {
+    void pixelArrayRoundTripsAsUint16WithinHalfAStepAndSplitsFrames() throws IOException {
         float[] data = new float[2 * 2 * 3];
         for (int i = 0; i < data.length; i++) {
-            data[i] = i / 12f;
+            data[i] = i / 11f;
         }
+        data[4] = 1.5f; // out of range: clamped
+        data[5] = Float.NaN;
         var out = new ByteArrayOutputStream();
         new PixelArray(2, 2, 3, data).writeNpy(out);
-        PixelArray back = PixelArray.readNpy(new ByteArrayInputStream(out.toByteArray()));
+        byte[] bytes = out.toByteArray();
+        assertThat(bytes).hasSize(128 + data.length * 2);
+        assertThat(new String(bytes, 10, 70, StandardCharsets.ISO_8859_1))
+                .startsWith("{'descr': '<u2', 'fortran_order': False, 'shape': (2, 2, 3), }");
+        Npy.Array raw = Npy.read(new ByteArrayInputStream(bytes));
+        assertThat((int) raw.asUint16()[11]).isEqualTo(65_535);
+        assertThat((int) raw.asUint16()[3]).isEqualTo(Math.round(3 / 11f * 65_535));
+        PixelArray back = PixelArray.readNpy(new ByteArrayInputStream(bytes));
         assertThat(back.frames()).isEqualTo(2);
-        assertThat(back.frame(1).pixels()).containsExactly(Arrays.copyOfRange(data, 6, 12));
+        float[] expected = data.clone();
+        expected[4] = 1f;
+        expected[5] = 0f;
+        float[] secondFrame = back.frame(1).pixels();
+        for (int i = 0; i < 6; i++) {
+            assertThat(secondFrame[i]).isCloseTo(expected[6 + i], org.assertj.core.data.Offset.offset(0.5f / 65_535 + 1e-7f));
+        }
+        assertThat(back.frame(0).pixels()[4]).isEqualTo(1f);
+        assertThat(back.frame(0).pixels()[5]).isEqualTo(0f);
+    }
+
+    @Test
+    void everyUint16StepSurvivesAWriteAndReadExactly() throws IOException {
+        float[] steps = new float[65_536];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = i / 65_535f;
+        }
+        var out = new ByteArrayOutputStream();
+        new PixelArray(1, 256, 256, steps).writeNpy(out);
+        var once = PixelArray.readNpy(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(once.data()).containsExactly(steps);
+    }
+
+    @Test
+    void pixelArraysStoredAsFloat32ReadAsTheyAre() throws IOException {
+        float[] data = {0f, 0.123456f, 0.5f, 1f};
+        var out = new ByteArrayOutputStream();
+        Npy.writeFloat32(out, data, 1, 2, 2);
+        assertThat(PixelArray.readNpy(new ByteArrayInputStream(out.toByteArray())).data()).containsExactly(data);
+        var int64 = new ByteArrayOutputStream();
+        Npy.writeInt64(int64, new long[4], 1, 2, 2);
+        assertThatThrownBy(() -> PixelArray.readNpy(new ByteArrayInputStream(int64.toByteArray())))
+                .isInstanceOf(IOException.class).hasMessageContaining("uint16 or float32");
     }
 }

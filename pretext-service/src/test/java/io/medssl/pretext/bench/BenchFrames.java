@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
-/** Writes N synthetic S×S frames (smooth anatomy-like blobs plus noise) as float32 .npy for the benchmark. */
+/** Writes N synthetic S×S frames (smooth anatomy-like blobs plus noise) as a pixel array .npy (as ingest-service stores them) for the benchmark. */
 public final class BenchFrames {
     private BenchFrames() {
     }
