@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -18,7 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
 @ApplicationScoped
 public class Pseudonymizer {
     public static final int MAX_DATE_SHIFT_DAYS = 730;
-    private final byte[] secret;
+    private static final HexFormat HEX = HexFormat.of();
+    /** One keyed MAC per thread: looking the algorithm up and keying it took longer than the hash (~10 per instance). */
+    private final ThreadLocal<Mac> macs;
 
     @Inject
     public Pseudonymizer(IngestConfig config) {
@@ -29,7 +32,16 @@ public class Pseudonymizer {
         if (secret == null || secret.length() < 16) {
             throw new IllegalArgumentException("medssl.pseudonym.secret must be at least 16 characters");
         }
-        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        SecretKeySpec key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        });
     }
 
     /** A DICOM UID (at most 64 characters) standing for {@code uid}. */
@@ -61,22 +73,14 @@ public class Pseudonymizer {
     }
 
     private byte[] hmac(String kind, String value) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update(kind.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        // doFinal leaves the MAC reset, keyed, for the next value.
+        Mac mac = macs.get();
+        mac.update(kind.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String hex(byte[] bytes, int count) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            sb.append(String.format("%02x", bytes[i]));
-        }
-        return sb.toString();
+        return HEX.formatHex(bytes, 0, count);
     }
 }

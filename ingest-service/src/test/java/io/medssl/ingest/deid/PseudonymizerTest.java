@@ -19,6 +19,31 @@ class PseudonymizerTest {
     }
 
     @Test
+    void pseudonymsAreTheDocumentedKeyedHashesSoTheyStayTheSameAcrossVersions() throws Exception {
+        // HMAC-SHA256(secret, kind 0x00 value), computed independently (Python's hmac module): a
+        // pseudonym that changed between versions would split one patient or study in two.
+        assertThat(a.uid("1.2.3")).isEqualTo("2.25.72004312472823514947470600238841099568");
+        assertThat(a.patient("12345", "")).isEqualTo("P-634ffcd2a3ac0a538ca0dc02");
+        assertThat(a.accession("ACC-77")).isEqualTo("A-24bbb618a8c255506f0f6864");
+        assertThat(a.dateShiftDays("P-x")).isEqualTo(365);
+        // Each thread keeps its own keyed MAC: many at once give the same answers.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var answers = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+            for (int i = 0; i < 400; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> n % 2 == 0 ? a.uid("1.2.3") : a.patient("12345", "")));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                assertThat(answers.get(i).get()).isEqualTo(i % 2 == 0 ? "2.25.72004312472823514947470600238841099568"
+                        : "P-634ffcd2a3ac0a538ca0dc02");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void uidPseudonymsAreValidDicomUids() {
         String p = a.uid("1.2.3");
         assertThat(p).matches("2\\.25\\.[1-9][0-9]*").hasSizeLessThanOrEqualTo(64);
