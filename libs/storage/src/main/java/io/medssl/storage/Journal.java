@@ -67,7 +67,7 @@ public final class Journal implements AutoCloseable {
     /** magic, segment sequence, meta length, payload length (long). */
     static final int HEADER = 4 + 8 + 4 + 8;
     static final int TRAILER = 4;
-    /** Entries end on a page boundary (zeros after the trailer): the page size of x86-64 and most arm64 kernels. */
+    /** An entry's write ends on a page boundary (zeros after its trailer): the page size of x86-64 and most arm64 kernels. */
     static final long PAGE = 4096;
     private static final int MAX_META = 64 * 1024;
     private static final int COPY_CHUNK = 1 << 20;
@@ -322,7 +322,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Writes an entry at {@code at}: its {@code head}, then its payload (added to the checksum),
-     * then its {@link EntryTail tail}, the last bytes of the payload in the same write as the tail.
+     * then its {@link EntryTail tail}; the payload's last bytes go in the same write as the tail.
      */
     @FunctionalInterface
     private interface PayloadWriter {
