@@ -253,9 +253,12 @@ class JournalTest {
             journal.append(meta("small"), file("small", 1000, 6));
             journal.append(meta("big"), big);
             journal.append(meta("after"), file("after", 1000, 8));
+            // Copied out in several pieces (more than one transfer buffer).
+            Path larger = file("larger", 600_001, 9);
+            assertThat(payload(journal, journal.append(meta("larger"), larger))).isEqualTo(Files.readAllBytes(larger));
         }
         try (Journal journal = Journal.open(dir, SEGMENT)) {
-            assertThat(metas(journal.recovered())).containsExactly("small", "big", "after");
+            assertThat(metas(journal.recovered())).containsExactly("small", "big", "after", "larger");
             assertThat(payload(journal, journal.recovered().get(1))).isEqualTo(Files.readAllBytes(big));
         }
     }
