@@ -45,11 +45,12 @@ public class DicomNode {
 
     void start(@Observes StartupEvent event) throws IOException {
         IngestConfig.Dicom dicom = config.dicom();
+        // Checked even with the node off: STOW-RS files under the default dataset.
+        routing = new DatasetRouting(dicom.calledAeDatasets(), dicom.datasets(), config.dataset());
         if (!dicom.enabled()) {
             LOG.info("DICOM node disabled (medssl.dicom.enabled=false)");
             return;
         }
-        routing = new DatasetRouting(dicom.calledAeDatasets(), dicom.datasets(), config.dataset());
         Set<String> calledAeTitles = new LinkedHashSet<>();
         calledAeTitles.add(dicom.aeTitle());
         calledAeTitles.addAll(dicom.calledAeDatasets().keySet());

@@ -31,6 +31,9 @@ public class DicomNodeHealthCheck implements HealthCheck {
                 .withData("maxAssociations", config.dicom().maxAssociations())
                 // Accepted, not yet decoded/indexed/announced: grows during bursts, drains after.
                 .withData("processingBacklog", processor.backlog())
+                // Of those, failed and waiting to be tried again (the log says why): a number that
+                // stays up means objects that cannot be processed as they are.
+                .withData("processingFailing", processor.failing())
                 .build();
     }
 }

@@ -58,6 +58,8 @@ public class InstanceProcessor {
     private static final Duration CHECKPOINT_AT_STOP = Duration.ofSeconds(10);
     private static final int RESCAN_BATCH = 10_000;
     private static final Duration YIELD_POLL = Duration.ofMillis(20);
+    /** The longest wait between two tries of an instance that keeps failing. */
+    static final Duration LONGEST_RETRY_WAIT = Duration.ofHours(1);
 
     private final IngestService ingest;
     private final InstanceIndex index;
@@ -67,6 +69,8 @@ public class InstanceProcessor {
     private final Instance<DicomNode> node;
     private final Journal journal;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Instances whose processing failed: tried again after a growing wait. */
+    private final RetrySchedule retries = new RetrySchedule(RESCAN, LONGEST_RETRY_WAIT);
     /** Journaled objects submitted and not yet processed (recorded and announced). */
     private final AtomicInteger journaled = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
@@ -384,6 +388,7 @@ public class InstanceProcessor {
             yieldToReceiving();
             queued.remove(instanceId);
             Optional<IngestService.Processed> done = ingest.process(instanceId);
+            retries.succeeded(instanceId);
             if (done.isPresent() && done.get().announcement().isPresent()) {
                 relay.sendAsync(done.get().announcement().get(), done.get().event());
             }
@@ -392,9 +397,21 @@ public class InstanceProcessor {
             queued.remove(instanceId);
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // Still in the received table: the next pass retries it.
-            LOG.warnf("processing of %s failed, retrying in %d s: %s", instanceId, RESCAN.toSeconds(), e.getClass().getSimpleName());
+            // Still in the received table: a later pass retries it, once its wait is over.
+            RetrySchedule.Attempts attempts = retries.failed(instanceId, Instant.now());
+            LOG.warnf("processing of %s failed (%d time(s) in a row), retrying in %d s: %s", instanceId, attempts.failures(),
+                    retries.delayAfter(attempts.failures()).toSeconds(), e.getClass().getSimpleName());
         }
+    }
+
+    /** How often the instance's processing failed in a row and when it is tried next; empty if it is not failing. */
+    Optional<RetrySchedule.Attempts> retryOf(String instanceId) {
+        return retries.attempts(instanceId);
+    }
+
+    /** Accepted instances whose processing failed and waits to be tried again (health). */
+    public int failing() {
+        return retries.size();
     }
 
     /** Waits while a sender is being served and the backlog is small (see {@code yield-while-receiving-up-to}). */
@@ -414,12 +431,18 @@ public class InstanceProcessor {
         try {
             Instant cutoff = Instant.now().minus(GRACE);
             Instant before = startedAt.isAfter(cutoff) ? startedAt : cutoff;
+            Instant now = Instant.now();
             int requeued = 0;
-            for (InstanceIndex.Received r : index.pending(RESCAN_BATCH)) {
-                if (r.receivedAt().isBefore(before) && !queued.contains(r.instanceId())) {
+            List<InstanceIndex.Received> pending = index.pending(RESCAN_BATCH);
+            for (InstanceIndex.Received r : pending) {
+                if (r.receivedAt().isBefore(before) && !queued.contains(r.instanceId()) && retries.due(r.instanceId(), now)) {
                     submit(r.instanceId());
                     requeued++;
                 }
+            }
+            if (pending.size() < RESCAN_BATCH) {
+                // Processed meanwhile (e.g. a resend went through the journal): nothing to wait for.
+                retries.retainOnly(pending.stream().map(InstanceIndex.Received::instanceId).toList());
             }
             if (requeued > 0) {
                 LOG.infof("processing: %d accepted instance(s) left from before (restart or failure) queued again", requeued);
@@ -441,7 +464,8 @@ public class InstanceProcessor {
         }
         double rate = recent / (double) RESCAN.toSeconds();
         String eta = rate > 0 ? Math.round(waiting / rate) + " s" : "unknown";
-        LOG.infof("processing: %d instances in the last %d s (%.1f/s), %d waiting, ETA %s", recent, RESCAN.toSeconds(), rate,
-                waiting, eta);
+        int failing = retries.size();
+        LOG.infof("processing: %d instances in the last %d s (%.1f/s), %d waiting%s, ETA %s", recent, RESCAN.toSeconds(), rate,
+                waiting, failing > 0 ? " (" + failing + " failed, tried again later)" : "", eta);
     }
 }

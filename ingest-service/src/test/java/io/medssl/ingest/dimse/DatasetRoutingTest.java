@@ -21,4 +21,16 @@ class DatasetRoutingTest {
         assertThatThrownBy(() -> new DatasetRouting(Map.of(), Map.of("CT_ROOM_1", " "), "default"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CT_ROOM_1");
     }
+
+    @Test
+    void aDatasetNameThatCannotNameAFolderOrFitTheIndexIsAConfigurationError() {
+        assertThatThrownBy(() -> new DatasetRouting(Map.of("MEDSSL_NEURO", "../neuro"), Map.of(), "default"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MEDSSL_NEURO").hasMessageContaining("../neuro");
+        assertThatThrownBy(() -> new DatasetRouting(Map.of(), Map.of(), "chest ct"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("default dataset");
+        assertThatThrownBy(() -> new DatasetRouting(Map.of(), Map.of(), "d".repeat(129)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new DatasetRouting(Map.of(), Map.of("CT_ROOM_1", "Chest_CT-2026.v1"), "d".repeat(128))
+                .datasetFor("CT_ROOM_1", "MEDSSL")).isEqualTo("Chest_CT-2026.v1");
+    }
 }

@@ -231,4 +231,50 @@ class InstanceProcessorTest {
         assertThat(store.exists(IngestService.originalKey(badId))).isTrue();
         assertThat(index.find(badId)).isEmpty();
     }
+
+    @Test
+    void anObjectThatKeepsFailingIsTriedAgainLessAndLessOften() throws Exception {
+        String bad = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        Path badFile = Files.createTempFile(storageRoot, "failing", ".dcm");
+        writeCt(badFile, bad, 16, "B".repeat(300)); // refused by the database every time, as above
+        String badId = pseudonyms.uid(bad + ".3");
+        processor.submit(ingest.acceptJournaled(badFile, null, "FAILING", "failing").journaled());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (index.received(badId).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(index.received(badId)).as("kept, to be retried on its own").isPresent();
+        // Accepted an hour ago: every pass would take it again, were it not for its wait.
+        QuarkusTransaction.requiringNew().run(() -> em.find(ReceivedRow.class, badId).receivedAt =
+                Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS));
+
+        processor.submit(badId);
+        RetrySchedule.Attempts first = awaitFailures(badId, 1);
+        assertThat(first.notBefore()).isAfter(Instant.now().plus(InstanceProcessor.RESCAN).minusSeconds(3));
+
+        processor.rescan();
+        Thread.sleep(1_000);
+        assertThat(processor.retryOf(badId)).as("not taken again while its wait runs").contains(first);
+        assertThat(processor.failing()).isPositive();
+
+        // Tried again anyway (as once the wait is over): it fails again and waits twice as long.
+        processor.submit(badId);
+        RetrySchedule.Attempts second = awaitFailures(badId, first.failures() + 1);
+        Instant failedAt = Instant.now();
+        assertThat(Duration.between(failedAt, second.notBefore()))
+                .isGreaterThan(InstanceProcessor.RESCAN.multipliedBy(2).minusSeconds(3))
+                .isLessThanOrEqualTo(InstanceProcessor.RESCAN.multipliedBy(2));
+        assertThat(index.received(badId)).as("still kept").isPresent();
+        assertThat(index.find(badId)).isEmpty();
+    }
+
+    private RetrySchedule.Attempts awaitFailures(String instanceId, int failures) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (processor.retryOf(instanceId).map(a -> a.failures() < failures).orElse(true) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(processor.retryOf(instanceId)).as("failed %d time(s)", failures).isPresent();
+        assertThat(processor.retryOf(instanceId).get().failures()).isEqualTo(failures);
+        return processor.retryOf(instanceId).get();
+    }
 }
