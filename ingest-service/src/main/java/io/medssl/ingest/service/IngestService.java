@@ -95,9 +95,11 @@ public class IngestService {
     private final InstanceIndex index;
     private final OutboxRelay relay;
     private final IngestConfig config;
+    private final InstanceClaims claims;
 
     public IngestService(BlobStore store, Journal journal, ObjectMapper json, Pseudonymizer pseudonyms, InstanceIndex index,
-                         OutboxRelay relay, IngestConfig config) {
+                         OutboxRelay relay, IngestConfig config, InstanceClaims claims) {
+        this.claims = claims;
         this.store = store;
         this.journal = journal;
         this.json = json;
@@ -412,9 +414,18 @@ public class IngestService {
      * pixels to the normalised array, writes the PS3.15 de-identified copy, and commits index row
      * + outbox event while removing its {@code received} row. Empty when there is nothing (left)
      * to process. Throws when storage or the database fail; the instance then stays accepted and
-     * is retried.
+     * is retried. Waits while the instance is being processed elsewhere ({@link InstanceClaims}).
      */
     public Optional<Processed> process(String instanceId) throws Exception {
+        claims.claim(instanceId);
+        try {
+            return processClaimed(instanceId);
+        } finally {
+            claims.release(instanceId);
+        }
+    }
+
+    private Optional<Processed> processClaimed(String instanceId) throws Exception {
         Optional<InstanceIndex.Received> pending = index.received(instanceId);
         if (pending.isEmpty()) {
             return Optional.empty();

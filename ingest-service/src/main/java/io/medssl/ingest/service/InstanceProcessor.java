@@ -68,6 +68,7 @@ public class InstanceProcessor {
     /** Looked up lazily: the node submits to this processor, and this processor asks the node whether it is busy. */
     private final Instance<DicomNode> node;
     private final Journal journal;
+    private final InstanceClaims claims;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     /** Instances whose processing failed: tried again after a growing wait. */
     private final RetrySchedule retries = new RetrySchedule(RESCAN, LONGEST_RETRY_WAIT);
@@ -90,8 +91,9 @@ public class InstanceProcessor {
     private long processedAtLastReport;
 
     public InstanceProcessor(IngestService ingest, InstanceIndex index, OutboxRelay relay, IngestConfig config,
-                             Instance<DicomNode> node, Journal journal) {
+                             Instance<DicomNode> node, Journal journal, InstanceClaims claims) {
         this.ingest = ingest;
+        this.claims = claims;
         this.journal = journal;
         this.index = index;
         this.relay = relay;
@@ -207,9 +209,10 @@ public class InstanceProcessor {
                         LOG.warnf("processing a batch of %d journaled object(s) failed, retrying in %d s (later ones wait): %s",
                                 current.entries().size(), backoff, e.getClass().getSimpleName());
                         Thread.sleep(TimeUnit.SECONDS.toMillis(backoff));
-                        current = prepare(current.entries());
+                        current = submitToWorkers(current.entries(), current.instances());
                     }
                 }
+                claims.releaseAll(current.instances());
                 current = next;
             }
         } catch (InterruptedException e) {
@@ -276,12 +279,22 @@ public class InstanceProcessor {
         }
     }
 
-    /** Hands each object of the batch to a worker. */
-    private Batch prepare(List<Journal.Entry> entries) {
-        List<Future<IngestService.Prepared>> preparing = new ArrayList<>(entries.size());
+    /**
+     * Claims the batch's instances (held until it is recorded: waits while one is processed from
+     * a {@code received} row) and hands each object to a worker.
+     */
+    private Batch prepare(List<Journal.Entry> entries) throws InterruptedException {
         Set<String> instances = new HashSet<>();
         for (Journal.Entry entry : entries) {
             instances.add(instanceOf(entry));
+        }
+        claims.claimAll(instances);
+        return submitToWorkers(entries, instances);
+    }
+
+    private Batch submitToWorkers(List<Journal.Entry> entries, Set<String> instances) {
+        List<Future<IngestService.Prepared>> preparing = new ArrayList<>(entries.size());
+        for (Journal.Entry entry : entries) {
             preparing.add(workers.submit(() -> ingest.prepareJournaled(entry)));
         }
         return new Batch(entries, preparing, instances, System.nanoTime());

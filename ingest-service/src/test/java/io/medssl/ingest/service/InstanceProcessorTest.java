@@ -54,6 +54,9 @@ class InstanceProcessorTest {
     @Inject
     IngestService ingest;
 
+    @Inject
+    InstanceClaims claims;
+
     /** A small CT no other test sends (the test application, and its index, are shared); returns its SOP Instance UID. */
     private String writeFreshCt(Path file) throws Exception {
         String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
@@ -276,5 +279,40 @@ class InstanceProcessorTest {
         assertThat(processor.retryOf(instanceId)).as("failed %d time(s)", failures).isPresent();
         assertThat(processor.retryOf(instanceId).get().failures()).isEqualTo(failures);
         return processor.retryOf(instanceId).get();
+    }
+
+    @Test
+    void anInstanceIsNeverProcessedByTheJournalAndAReceivedRowAtOnce() throws Exception {
+        String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        String instanceId = pseudonyms.uid(uid + ".3");
+        Path journaled = Files.createTempFile(storageRoot, "dimse", ".dcm");
+        Path stowed = Files.createTempFile(storageRoot, "stow", ".dcm");
+        writeCt(journaled, uid, 32);
+        writeCt(stowed, uid, 16);
+
+        // Someone else processes the instance: its journaled object waits.
+        claims.claim(instanceId);
+        try {
+            processor.submit(ingest.acceptJournaled(journaled, null, "BOTH", "both").journaled());
+            Thread.sleep(1_500);
+            assertThat(index.find(instanceId)).as("not recorded while the instance is held elsewhere").isEmpty();
+        } finally {
+            claims.release(instanceId);
+        }
+        assertThat(awaitRows(instanceId, 32)).as("recorded once free").isPresent();
+
+        // And the other way: processing from a received row (STOW-RS) waits for a holder too.
+        claims.claim(instanceId);
+        java.util.concurrent.CompletableFuture<IngestService.Outcome> stow;
+        try {
+            stow = java.util.concurrent.CompletableFuture.supplyAsync(() -> ingest.ingest(stowed, "STOW"));
+            Thread.sleep(1_500);
+            assertThat(stow).as("waits while the instance is held").isNotDone();
+        } finally {
+            claims.release(instanceId);
+        }
+        assertThat(stow.get(30, java.util.concurrent.TimeUnit.SECONDS).instance().rows()).isEqualTo(16);
+        assertThat(index.find(instanceId).get().rows()).isEqualTo(16);
+        assertThat(claims.isClaimed(instanceId)).isFalse();
     }
 }
