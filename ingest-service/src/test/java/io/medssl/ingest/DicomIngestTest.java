@@ -12,6 +12,7 @@ import io.medssl.dicom.DicomObject;
 import io.medssl.dicom.DicomReader;
 import io.medssl.imaging.PixelArray;
 import io.medssl.ingest.deid.Pseudonymizer;
+import io.medssl.ingest.service.InstanceKeys;
 import jakarta.inject.Inject;
 import io.medssl.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -124,7 +125,7 @@ class DicomIngestTest {
         for (Map.Entry<String, DicomObject> sample : readable.entrySet()) {
             InstanceIngested i = byId.get(pseudonyms.uid(sample.getValue().sopInstanceUid()));
             if (i.decodable()) {
-                assertThat(i.deidentifiedKey()).as(sample.getKey()).isEqualTo("deidentified/" + i.instanceId() + ".dcm");
+                assertThat(i.deidentifiedKey()).as(sample.getKey()).isEqualTo(InstanceKeys.deidentified(i.instanceId()));
             }
             if (i.deidentifiedKey() == null) {
                 continue;

@@ -9,6 +9,7 @@ import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.Topics;
 import io.medssl.dicom.DicomReader;
 import io.medssl.ingest.deid.Pseudonymizer;
+import io.medssl.ingest.service.InstanceKeys;
 import io.medssl.kafka.KafkaBrokerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -135,7 +136,7 @@ class DicomNodeRoutingTest {
         try (Stream<Path> left = Files.walk(incoming)) {
             assertThat(left.filter(Files::isRegularFile)).isEmpty();
         }
-        assertThat(storageRoot.resolve("ingest/originals/" + id + ".dcm")).doesNotExist();
+        assertThat(storageRoot.resolve(InstanceKeys.original(id))).doesNotExist();
         given().get("/api/v1/instances/" + id).then().statusCode(404);
     }
 
@@ -148,8 +149,8 @@ class DicomNodeRoutingTest {
         assertThat(send.exit()).as("kept durably: Success").isZero();
         assertThat(store("PLAIN", "MEDSSL", clean).exit()).isZero();
         String id = id(flagged);
-        assertThat(storageRoot.resolve("ingest/quarantine/" + id + ".dcm")).isRegularFile();
-        assertThat(storageRoot.resolve("ingest/originals/" + id + ".dcm")).doesNotExist();
+        assertThat(storageRoot.resolve(InstanceKeys.quarantined(id))).isRegularFile();
+        assertThat(storageRoot.resolve(InstanceKeys.original(id))).doesNotExist();
         // The clean copy sent after it is announced (one partition: in order); the flagged one is not.
         Map<String, InstanceIngested> events = consume(Set.of(id, id(clean)), id(clean));
         assertThat(events).containsOnlyKeys(id(clean));

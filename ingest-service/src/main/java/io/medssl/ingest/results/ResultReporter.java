@@ -8,6 +8,7 @@ import io.medssl.dicom.StorageScu;
 import io.medssl.dicom.StructuredReportWriter;
 import io.medssl.ingest.config.IngestConfig;
 import io.medssl.ingest.deid.Pseudonymizer;
+import io.medssl.ingest.service.InstanceKeys;
 import io.medssl.storage.BlobStore;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,8 +48,9 @@ public class ResultReporter {
         if (!config.results().enabled()) {
             return;
         }
-        String originalKey = "ingest/originals/" + result.instanceId() + ".dcm";
-        if (!result.instanceId().matches("[0-9.]+") || !store.exists(originalKey)) {
+        // A pseudonym is digits and dots: anything else is not ours, and must not become a path.
+        String originalKey = result.instanceId().matches("[0-9.]+") ? InstanceKeys.storedOriginal(store, result.instanceId()) : null;
+        if (originalKey == null || !store.exists(originalKey)) {
             LOG.warnf("result for unknown instance %s from %s v%d: no report", result.instanceId(), result.model(), result.version());
             return;
         }

@@ -289,7 +289,7 @@ public class IngestService {
                         Instant.now().truncatedTo(ChronoUnit.MILLIS))));
                 arrival.discard();
             } else {
-                store.putFile(originalKey(instanceId), arrival.file());
+                store.putFile(InstanceKeys.original(instanceId), arrival.file());
                 index.accept(instanceId, dataset, callingAeTitle);
             }
             LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
@@ -341,7 +341,7 @@ public class IngestService {
      */
     Prepared prepareJournaled(Journal.Entry entry) throws IOException {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
-        String originalKey = originalKey(object.instanceId());
+        String originalKey = InstanceKeys.original(object.instanceId());
         store.putUnsynced(originalKey, out -> journal.copyPayload(entry, out), BlobStore.Reading.RARELY);
         List<String> written = new ArrayList<>(List.of(originalKey));
         Instant receivedAt = object.receivedAt() == null ? Instant.now().truncatedTo(ChronoUnit.MILLIS) : object.receivedAt();
@@ -400,7 +400,7 @@ public class IngestService {
      */
     void defer(Journal.Entry entry) throws IOException {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
-        store.put(originalKey(object.instanceId()), out -> journal.copyPayload(entry, out), BlobStore.Reading.RARELY);
+        store.put(InstanceKeys.original(object.instanceId()), out -> journal.copyPayload(entry, out), BlobStore.Reading.RARELY);
         index.accept(object.instanceId(), object.dataset(), object.callingAe());
     }
 
@@ -459,7 +459,7 @@ public class IngestService {
      */
     private Optional<Derived> derive(String instanceId, String dataset, String callingAe, Instant receivedAt,
                                      Journal.Entry journaled) throws IOException {
-        Path original = store.localPath(originalKey(instanceId));
+        Path original = store.localPath(InstanceKeys.storedOriginal(store, instanceId));
         boolean durably = journaled == null;
         DicomObject object;
         try {
@@ -476,7 +476,7 @@ public class IngestService {
         try {
             PixelArray pixels = PixelDecoder.decode(object, defaultWindow(object.modality()));
             frames = pixels.frames();
-            pixelKey = "pixels/" + instanceId + ".npy";
+            pixelKey = InstanceKeys.pixels(instanceId);
             put(pixelKey, pixels::writeNpy, durably, BlobStore.Reading.SOON);
         } catch (UndecodableImageException e) {
             undecodable = withoutIdentifiers(withoutPath(e.getMessage(), original), object, instanceId);
@@ -535,7 +535,7 @@ public class IngestService {
      */
     private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId, boolean durably) {
         IngestConfig.Deid options = config.deid();
-        String key = "deidentified/" + instanceId + ".dcm";
+        String key = InstanceKeys.deidentified(instanceId);
         try {
             put(key, target -> Deidentifier.writeDeidentified(object,
                     new Deidentifier.Options(options.retainModifiedDates(), options.retainPatientCharacteristics(),
@@ -562,10 +562,6 @@ public class IngestService {
         }
     }
 
-    static String originalKey(String instanceId) {
-        return "ingest/originals/" + instanceId + ".dcm";
-    }
-
     /**
      * BurnedInAnnotation = YES: the pixels may show identifying text, so the object is kept
      * (durably, inside ingest's PHI area) but neither decoded, indexed nor announced — nothing of it
@@ -573,7 +569,7 @@ public class IngestService {
      */
     private Outcome quarantine(Arrival arrival, DicomObject object, String instanceId, String callingAeTitle) {
         try {
-            store.putFile("ingest/quarantine/" + instanceId + ".dcm", arrival.file());
+            store.putFile(InstanceKeys.quarantined(instanceId), arrival.file());
             LOG.warnf("quarantined %s from %s: BurnedInAnnotation=YES (kept in ingest/quarantine, not passed on)", instanceId,
                     callingAeTitle);
             return new Outcome(true, null, null, null, null, object.sopClassUid(), object.sopInstanceUid(), null);

@@ -114,7 +114,7 @@ class InstanceProcessorTest {
         assertThat(outcome.stored()).isTrue();
         assertThat(outcome.journaled()).isNotNull();
         assertThat(incoming).doesNotExist();
-        assertThat(store.exists(IngestService.originalKey(instanceId))).isFalse();
+        assertThat(store.exists(InstanceKeys.original(instanceId))).isFalse();
         assertThat(index.received(instanceId)).isEmpty();
         assertThat(index.find(instanceId)).isEmpty();
 
@@ -125,7 +125,7 @@ class InstanceProcessorTest {
         assertThat(indexed).as("settled and processed").isPresent();
         assertThat(indexed.get().dataset()).isEqualTo("journaled");
         assertThat(indexed.get().decodable()).isTrue();
-        assertThat(store.exists(IngestService.originalKey(instanceId))).isTrue();
+        assertThat(store.exists(InstanceKeys.original(instanceId))).isTrue();
         assertThat(storageRoot.resolve(indexed.get().deidentifiedKey())).isRegularFile();
         assertThat(index.received(instanceId)).isEmpty();
     }
@@ -134,7 +134,7 @@ class InstanceProcessorTest {
     void anObjectAcceptedBeforeACrashIsProcessedByTheNextPass() throws Exception {
         Path original = Files.createTempFile(storageRoot, "crash", ".dcm");
         String instanceId = pseudonyms.uid(writeFreshCt(original));
-        store.putFile(IngestService.originalKey(instanceId), original);
+        store.putFile(InstanceKeys.original(instanceId), original);
         QuarkusTransaction.requiringNew().run(() -> {
             ReceivedRow row = new ReceivedRow();
             row.instanceId = instanceId;
@@ -231,7 +231,7 @@ class InstanceProcessorTest {
             Thread.sleep(50);
         }
         assertThat(index.received(badId)).as("the refused one is kept, to be retried on its own").isPresent();
-        assertThat(store.exists(IngestService.originalKey(badId))).isTrue();
+        assertThat(store.exists(InstanceKeys.original(badId))).isTrue();
         assertThat(index.find(badId)).isEmpty();
     }
 
@@ -314,5 +314,28 @@ class InstanceProcessorTest {
         assertThat(stow.get(30, java.util.concurrent.TimeUnit.SECONDS).instance().rows()).isEqualTo(16);
         assertThat(index.find(instanceId).get().rows()).isEqualTo(16);
         assertThat(claims.isClaimed(instanceId)).isFalse();
+    }
+
+    @Test
+    void anOriginalAcceptedByAnEarlierVersionUnderTheFlatLayoutIsStillProcessed() throws Exception {
+        Path original = Files.createTempFile(storageRoot, "flat", ".dcm");
+        String instanceId = pseudonyms.uid(writeFreshCt(original));
+        store.putFile(InstanceKeys.legacyOriginal(instanceId), original);
+        QuarkusTransaction.requiringNew().run(() -> {
+            ReceivedRow row = new ReceivedRow();
+            row.instanceId = instanceId;
+            row.dataset = "upgraded";
+            row.callingAe = "OLDER";
+            row.receivedAt = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+            em.persist(row);
+        });
+
+        processor.rescan();
+
+        Optional<InstanceIngested> indexed = awaitIndexed(instanceId);
+        assertThat(indexed).as("processed from the flat original").isPresent();
+        assertThat(indexed.get().pixelKey()).isEqualTo(InstanceKeys.pixels(instanceId));
+        assertThat(storageRoot.resolve(indexed.get().pixelKey())).isRegularFile();
+        assertThat(index.received(instanceId)).isEmpty();
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Where payloads live (pixels, shards, models); events carry only the keys. A key is a relative,
- * slash-separated path such as {@code pixels/2.25.123.npy}. One folder on one machine; an
+ * slash-separated path such as {@code pixels/45/23/2.25.12345.npy}. One folder on one machine; an
  * S3-compatible store can implement this later without touching callers.
  */
 public interface BlobStore {

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class FileBlobStore implements BlobStore {
 
     private void write(String key, ContentWriter writer, boolean durably, Reading reading) throws IOException {
         Path target = localPath(key);
-        Files.createDirectories(target.getParent());
+        createFolders(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
         try {
             OutputStream direct = reading == Reading.RARELY ? openDirect(part) : null;
@@ -145,7 +146,7 @@ public final class FileBlobStore implements BlobStore {
     @Override
     public void putFile(String key, Path source) throws IOException {
         Path target = localPath(key);
-        Files.createDirectories(target.getParent());
+        createFolders(target.getParent());
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
@@ -156,6 +157,29 @@ public final class FileBlobStore implements BlobStore {
             put(key, out -> Files.copy(source, out));
             Files.delete(source);
         }
+    }
+
+    /**
+     * Creates {@code folder} and whatever is missing above it, each new one made durable in its
+     * parent: a file synced into a folder whose own entry was never synced could vanish with it
+     * after a power cut (keys are sharded into many folders, so new ones appear all the time at
+     * first).
+     */
+    private static void createFolders(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            return;
+        }
+        Path parent = folder.getParent();
+        createFolders(parent);
+        try {
+            Files.createDirectory(folder);
+        } catch (FileAlreadyExistsException raced) {
+            if (!Files.isDirectory(folder)) {
+                throw raced;
+            }
+            // Another writer created it and may not have synced its parent yet: do it here too.
+        }
+        fsyncDirectory(parent);
     }
 
     private static void moveDurably(Path from, Path to) throws IOException {
