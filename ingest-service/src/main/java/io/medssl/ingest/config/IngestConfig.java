@@ -170,7 +170,7 @@ public interface IngestConfig {
 
         /**
          * Journaled objects (the DICOM node's) processed as one batch: prepared in parallel, then
-         * recorded in one transaction, and made durable with one round of syncs before their
+         * recorded in one transaction, made durable in the index with one sync before their
          * journal entries are settled. Larger batches share more of the commit and sync cost.
          */
         @WithDefault("64")

@@ -320,11 +320,11 @@ public class IngestService {
     }
 
     /**
-     * A journaled object processed up to its commit ({@link #prepareJournaled}): the blobs it
-     * wrote (not yet durable), and what to record — null when the object turned out unreadable
-     * (its original is kept, nothing is indexed).
+     * A journaled object processed up to its commit ({@link #prepareJournaled}), its files
+     * durable: what to record — null when the object turned out unreadable (its original is
+     * kept, nothing is indexed).
      */
-    record Prepared(Journal.Entry entry, List<String> writtenKeys, Derived derived) {
+    record Prepared(Journal.Entry entry, Derived derived) {
     }
 
     /** The instance pseudonym a journal entry is for (batches never hold two entries of one instance). */
@@ -335,26 +335,16 @@ public class IngestService {
     /**
      * First step for a journaled object (one of a batch; objects of different instances may be
      * prepared in parallel): its original into storage, its pixels decoded to the normalised
-     * array, its PS3.15 de-identified copy — all written without a sync ({@link #checkpoint}
-     * makes a committed batch durable before its journal entries are settled; until then the
-     * entries can write everything again) — and its event and pseudonym map derived.
+     * array, its PS3.15 de-identified copy — each file synced before it is named, so whatever
+     * the index or an event names later is on the device; with several workers one's sync
+     * overlaps the others' decoding — and its event and pseudonym map derived.
      */
     Prepared prepareJournaled(Journal.Entry entry) throws IOException {
         JournaledObject object = json.readValue(entry.meta(), JournaledObject.class);
-        String originalKey = InstanceKeys.original(object.instanceId());
-        store.putUnsynced(originalKey, out -> journal.copyPayload(entry, out), BlobStore.Reading.RARELY);
-        List<String> written = new ArrayList<>(List.of(originalKey));
+        store.put(InstanceKeys.original(object.instanceId()), out -> journal.copyPayload(entry, out), BlobStore.Reading.RARELY);
         Instant receivedAt = object.receivedAt() == null ? Instant.now().truncatedTo(ChronoUnit.MILLIS) : object.receivedAt();
         Optional<Derived> derived = derive(object.instanceId(), object.dataset(), object.callingAe(), receivedAt, entry);
-        derived.ifPresent(d -> {
-            if (d.event().pixelKey() != null) {
-                written.add(d.event().pixelKey());
-            }
-            if (d.event().deidentifiedKey() != null) {
-                written.add(d.event().deidentifiedKey());
-            }
-        });
-        return new Prepared(entry, written, derived.orElse(null));
+        return new Prepared(entry, derived.orElse(null));
     }
 
     /**
@@ -372,13 +362,12 @@ public class IngestService {
     }
 
     /**
-     * Last step, for committed batches: their blobs and index rows on the device, then their
-     * journal entries settled (and their segments free to be recycled). Until this returns a
-     * crash hands the entries back and they are processed again (an identical resend: rewritten,
-     * not announced again).
+     * Last step, for committed batches: their index rows on the device (their files already
+     * are), then their journal entries settled (and their segments free to be recycled). Until
+     * this returns a crash hands the entries back and they are processed again (an identical
+     * resend: rewritten, not announced again).
      */
     void checkpoint(List<List<Prepared>> batches) throws IOException {
-        store.sync(batches.stream().flatMap(List::stream).flatMap(p -> p.writtenKeys().stream()).toList());
         index.makeDurable();
         for (List<Prepared> batch : batches) {
             for (Prepared p : batch) {
@@ -404,9 +393,9 @@ public class IngestService {
         index.accept(object.instanceId(), object.dataset(), object.callingAe());
     }
 
-    /** A {@link #defer deferred} entry as a checkpoint takes it: nothing left to sync, only to settle. */
+    /** A {@link #defer deferred} entry as a checkpoint takes it: nothing to record, only to settle. */
     Prepared deferred(Journal.Entry entry) {
-        return new Prepared(entry, List.of(), null);
+        return new Prepared(entry, null);
     }
 
     /**
@@ -453,14 +442,13 @@ public class IngestService {
      * de-identified copy; derives its event and pseudonym map. Empty when the original can no
      * longer be read (it is kept, and the error logged). With a {@code journaled} entry the
      * original is read from the journal (where it still is, likely in the page cache: the stored
-     * copy was written past the cache) and the files are left to the caller's
-     * {@link BlobStore#sync}; without, it is read from storage and each file synced before this
-     * returns.
+     * copy was written past the cache); without, from storage. Each file is synced before it is
+     * named.
      */
     private Optional<Derived> derive(String instanceId, String dataset, String callingAe, Instant receivedAt,
                                      Journal.Entry journaled) throws IOException {
-        Path original = store.localPath(InstanceKeys.storedOriginal(store, instanceId));
-        boolean durably = journaled == null;
+        Path original = store.localPath(journaled == null ? InstanceKeys.storedOriginal(store, instanceId)
+                : InstanceKeys.original(instanceId));
         DicomObject object;
         try {
             object = journaled == null ? DicomReader.read(original) : DicomReader.read(() -> journal.openPayload(journaled));
@@ -477,7 +465,7 @@ public class IngestService {
             PixelArray pixels = PixelDecoder.decode(object, defaultWindow(object.modality()));
             frames = pixels.frames();
             pixelKey = InstanceKeys.pixels(instanceId);
-            put(pixelKey, pixels::writeNpy, durably, BlobStore.Reading.SOON);
+            store.put(pixelKey, pixels::writeNpy, BlobStore.Reading.SOON);
         } catch (UndecodableImageException e) {
             undecodable = withoutIdentifiers(withoutPath(e.getMessage(), original), object, instanceId);
         }
@@ -514,18 +502,10 @@ public class IngestService {
                 undecodable,
                 receivedAt,
                 // Last: it de-identifies the object in place (arguments are evaluated in order).
-                writeDeidentifiedCopy(object, instanceId, patientId, durably));
+                writeDeidentifiedCopy(object, instanceId, patientId));
         LOG.debugf("processed %s %s %dx%dx%d from %s into %s%s", event.modality(), instanceId, event.rows(), event.columns(),
                 frames, callingAe, dataset, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
         return Optional.of(new Derived(event, accessionId, map));
-    }
-
-    private void put(String key, BlobStore.ContentWriter writer, boolean durably, BlobStore.Reading reading) throws IOException {
-        if (durably) {
-            store.put(key, writer, reading);
-        } else {
-            store.putUnsynced(key, writer, reading);
-        }
     }
 
     /**
@@ -533,14 +513,14 @@ public class IngestService {
      * not be written de-identified (the instance is still processed: pixels and index are
      * de-identified on their own).
      */
-    private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId, boolean durably) {
+    private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId) {
         IngestConfig.Deid options = config.deid();
         String key = InstanceKeys.deidentified(instanceId);
         try {
-            put(key, target -> Deidentifier.writeDeidentified(object,
+            store.put(key, target -> Deidentifier.writeDeidentified(object,
                     new Deidentifier.Options(options.retainModifiedDates(), options.retainPatientCharacteristics(),
                             options.retainDeviceIdentity(), options.retainInstitutionIdentity(), options.retainDescriptors()),
-                    new Deidentifier.Pseudonyms(pseudonyms::uid, patientId, pseudonyms.dateShiftDays(patientId)), target), durably,
+                    new Deidentifier.Pseudonyms(pseudonyms::uid, patientId, pseudonyms.dateShiftDays(patientId)), target),
                     // No service here reads it (they take the array): it is for export and review.
                     BlobStore.Reading.RARELY);
             return key;

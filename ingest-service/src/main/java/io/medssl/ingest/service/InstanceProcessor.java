@@ -37,10 +37,11 @@ import org.jboss.logging.Logger;
  * Works through accepted instances in the background, so the DICOM node answers as soon as an
  * object is durable and a sender's association is never held up by decoding. What the node
  * journaled is processed in batches straight from the accept journal: each object of a batch is
- * prepared in parallel (original into storage, pixels decoded, de-identified copy — written
- * without a sync), the batch is recorded in one transaction and announced, and then, off the
- * path, made durable with one round of syncs before its journal entries are settled; a crash
- * before that hands the entries back at the next start. Batches are taken in order of arrival
+ * prepared in parallel (original into storage, pixels decoded, de-identified copy — each file
+ * synced before it is named, so the index and the events only ever name files on the device),
+ * the batch is recorded in one transaction and announced, and then, off the path, its index rows
+ * are made durable before its journal entries are settled; a crash before that hands the entries
+ * back at the next start. Batches are taken in order of arrival
  * and never hold two objects of one instance, so a resend's newer content always wins; an object
  * that fails on its own leaves its batch for the {@code received} table. Objects accepted
  * otherwise (STOW-RS leftovers) wait there too, and a periodic pass picks them up
@@ -77,7 +78,7 @@ public class InstanceProcessor {
     private final AtomicLong processed = new AtomicLong();
     /** Journaled objects in order of arrival, waiting for a batch. */
     private final BlockingQueue<Journal.Entry> arrivals = new LinkedBlockingQueue<>();
-    /** Committed batches whose journal entries wait for their blobs and rows to be synced. */
+    /** Committed batches whose journal entries wait for their index rows to be synced. */
     private final BlockingQueue<List<IngestService.Prepared>> uncheckpointed = new LinkedBlockingQueue<>();
     /** Set when a checkpoint failed: from then on entries stay in the journal until the next start. */
     private volatile boolean settlingStopped;
@@ -112,7 +113,7 @@ public class InstanceProcessor {
             return t;
         });
         // One thread forms and commits batches, so journaled objects are recorded in the order
-        // they were received; a second one syncs committed batches and settles their entries.
+        // they were received; a second one makes committed batches' rows durable and settles their entries.
         checkpointer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "journal-checkpointer");
             t.setDaemon(true);
@@ -370,7 +371,7 @@ public class InstanceProcessor {
         }
     }
 
-    /** Syncs every committed batch waiting (one round for all) and settles their journal entries. */
+    /** Makes every committed batch waiting durable in the index (one round for all) and settles their journal entries. */
     private void checkpoint() {
         List<List<IngestService.Prepared>> batches = new ArrayList<>();
         uncheckpointed.drainTo(batches);
@@ -386,10 +387,11 @@ public class InstanceProcessor {
             ingest.checkpoint(batches);
             LOG.debugf("checkpoint of %d: durable and settled in %d ms", all.size(), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException | RuntimeException e) {
-            // Not retried: after a failed fsync Linux may have dropped the dirty pages and a second
-            // fsync would report success for data that is gone. The entries stay unsettled, so the
-            // next start processes them again from the journal and rewrites everything. Nothing later
-            // is settled either: a later entry of the same instance must not outlive this one.
+            // Not retried: after a failed sync (the database's, the settled notes') Linux may have
+            // dropped the dirty pages and a second one would report success for data that is gone.
+            // The entries stay unsettled, so the next start processes them again from the journal
+            // and rewrites everything. Nothing later is settled either: a later entry of the same
+            // instance must not outlive this one.
             settlingStopped = true;
             LOG.errorf("making %d processed object(s) durable failed (%s): journal entries are no longer settled until"
                     + " a restart, which processes them again (check the storage device)", all.size(), e.getClass().getSimpleName());

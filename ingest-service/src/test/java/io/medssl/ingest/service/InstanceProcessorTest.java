@@ -187,12 +187,12 @@ class InstanceProcessorTest {
         Path incoming = Files.createTempFile(storageRoot, "uncheckpointed", ".dcm");
         String instanceId = pseudonyms.uid(writeFreshCt(incoming));
         IngestService.Outcome outcome = ingest.acceptJournaled(incoming, null, "UNSYNCED", "unsynced");
-        // The processor's first two steps, then a crash: recorded and announced, but its files
-        // were never synced and its journal entry never settled.
+        // The processor's first two steps, then a crash: recorded and announced, but the index
+        // never synced and the journal entry never settled (the checkpoint did not run).
         IngestService.Prepared prepared = ingest.prepareJournaled(outcome.journaled());
         assertThat(ingest.commit(java.util.List.of(prepared))).singleElement()
                 .satisfies(p -> assertThat(p.announcement()).isPresent());
-        Files.delete(storageRoot.resolve(prepared.derived().event().pixelKey())); // lost with the page cache
+        Files.delete(storageRoot.resolve(prepared.derived().event().pixelKey())); // to see the replay write it again
 
         // After the restart the journal hands the entry back.
         processor.submit(outcome.journaled());

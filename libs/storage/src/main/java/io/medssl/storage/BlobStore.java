@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -19,26 +18,11 @@ public interface BlobStore {
         put(key, writer, Reading.SOON);
     }
 
-    /** As {@link #put(String, ContentWriter)}, saying how soon the blob is read again (see {@link #putUnsynced(String, ContentWriter, Reading)}). */
+    /**
+     * As {@link #put(String, ContentWriter)}, saying how soon the blob is read again: a store may
+     * keep {@link Reading#RARELY rarely read} blobs out of its caches.
+     */
     void put(String key, ContentWriter writer, Reading reading) throws IOException;
-
-    /**
-     * Writes the content atomically but not yet durably: a reader never sees a partial blob, but
-     * a crash may lose it until {@link #sync} has returned for its key. For writers that keep the
-     * means to write it again (e.g. an unsettled journal entry) and want one sync for many blobs.
-     */
-    default void putUnsynced(String key, ContentWriter writer) throws IOException {
-        putUnsynced(key, writer, Reading.SOON);
-    }
-
-    /**
-     * As {@link #putUnsynced(String, ContentWriter)}, saying how soon the blob is read again: a
-     * store may keep {@link Reading#RARELY rarely read} blobs out of its caches.
-     */
-    void putUnsynced(String key, ContentWriter writer, Reading reading) throws IOException;
-
-    /** Makes blobs written by {@link #putUnsynced} durable (their content and their names); keys that no longer exist are skipped. */
-    void sync(Collection<String> keys) throws IOException;
 
     /** Moves an existing local file into the store under {@code key}, durably. */
     void putFile(String key, Path source) throws IOException;

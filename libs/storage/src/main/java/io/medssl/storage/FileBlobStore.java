@@ -14,10 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -46,15 +43,6 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void put(String key, ContentWriter writer, Reading reading) throws IOException {
-        write(key, writer, true, reading);
-    }
-
-    @Override
-    public void putUnsynced(String key, ContentWriter writer, Reading reading) throws IOException {
-        write(key, writer, false, reading);
-    }
-
-    private void write(String key, ContentWriter writer, boolean durably, Reading reading) throws IOException {
         Path target = localPath(key);
         createFolders(target.getParent());
         Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + PART_SUFFIX);
@@ -64,26 +52,18 @@ public final class FileBlobStore implements BlobStore {
                 try (OutputStream out = direct) {
                     writer.writeTo(out);
                 }
-                if (durably) {
-                    try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
-                        channel.force(true);
-                    }
+                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
+                    channel.force(true);
                 }
             } else {
                 try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                     writer.writeTo(out);
                     out.flush();
-                    if (durably) {
-                        channel.force(true);
-                    }
+                    channel.force(true);
                 }
             }
-            if (durably) {
-                moveDurably(part, target);
-            } else {
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveDurably(part, target);
         } finally {
             Files.deleteIfExists(part);
         }
@@ -121,25 +101,6 @@ public final class FileBlobStore implements BlobStore {
             LOG.info(() -> "direct I/O not available under " + root + " (" + refused
                     + "): rarely read blobs go through the page cache too");
             return null;
-        }
-    }
-
-    @Override
-    public void sync(Collection<String> keys) throws IOException {
-        Set<Path> folders = new LinkedHashSet<>();
-        for (String key : keys) {
-            Path file = localPath(key);
-            // Read-only is enough for fsync on Linux, and works on blobs that are no longer writable.
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                channel.force(true);
-            } catch (NoSuchFileException gone) {
-                continue;
-            }
-            folders.add(file.getParent());
-        }
-        // The renames that named them: once per folder, however many blobs landed in it.
-        for (Path folder : folders) {
-            fsyncDirectory(folder);
         }
     }
 

@@ -53,24 +53,6 @@ class FileBlobStoreTest {
     }
 
     @Test
-    void unsyncedPutsAreWholeAtOnceAndSyncTakesVanishedKeys() throws IOException {
-        var store = new FileBlobStore(root);
-        store.putUnsynced("a/1.bin", out -> out.write('A'));
-        store.putUnsynced("a/1.bin", out -> out.write('B'));
-        store.putUnsynced("b/2.bin", out -> out.write('C'));
-        assertThatThrownBy(() -> store.putUnsynced("a/3.bin", out -> {
-            out.write('D');
-            throw new IOException("boom");
-        }));
-        assertThat(store.list("a")).as("replaced in place, no .part left").containsExactly("a/1.bin");
-        Files.delete(store.localPath("b/2.bin"));
-        store.sync(java.util.List.of("a/1.bin", "b/2.bin"));
-        try (var in = store.open("a/1.bin")) {
-            assertThat(in.readAllBytes()).containsExactly('B');
-        }
-    }
-
-    @Test
     void rarelyReadBlobsAreWrittenWholeWhateverTheirLengthAgainstTheBlockSize() throws IOException {
         var store = new FileBlobStore(root);
         // Direct I/O writes whole blocks: lengths around block and chunk boundaries, and empty.
@@ -81,7 +63,7 @@ class FileBlobStoreTest {
             byte[] content = new byte[length];
             random.nextBytes(content);
             String key = "archive/" + length + ".bin";
-            store.putUnsynced(key, out -> {
+            store.put(key, out -> {
                 // Mixed write sizes, as an encoder makes them.
                 int at = 0;
                 for (int step = 1; at < content.length; step = step * 3 % 70_001 + 1) {
@@ -94,22 +76,21 @@ class FileBlobStoreTest {
                     at += n;
                 }
             }, BlobStore.Reading.RARELY);
-            store.put(key + ".durable", out -> out.write(content), BlobStore.Reading.RARELY);
-            for (String written : java.util.List.of(key, key + ".durable")) {
+            store.put(key + ".whole", out -> out.write(content), BlobStore.Reading.RARELY);
+            for (String written : java.util.List.of(key, key + ".whole")) {
                 assertThat(Files.size(store.localPath(written))).as(written).isEqualTo(length);
                 try (var in = store.open(written)) {
                     assertThat(in.readAllBytes()).as(written).isEqualTo(content);
                 }
             }
         }
-        store.sync(store.list("archive"));
         assertThat(store.list("archive")).as("no .part left").hasSize(2 * lengths.length);
     }
 
     @Test
     void aFailedRarelyReadWriteLeavesNothingAndTheNextOneWorks() throws IOException {
         var store = new FileBlobStore(root);
-        assertThatThrownBy(() -> store.putUnsynced("archive/broken.bin", out -> {
+        assertThatThrownBy(() -> store.put("archive/broken.bin", out -> {
             out.write(new byte[DirectFileOutputStream.CHUNK + 10]);
             throw new IOException("sender went away");
         }, BlobStore.Reading.RARELY)).hasMessage("sender went away");
@@ -117,7 +98,7 @@ class FileBlobStoreTest {
         try (var files = Files.list(root.resolve("archive"))) {
             assertThat(files).isEmpty();
         }
-        store.putUnsynced("archive/next.bin", out -> out.write(new byte[] {1, 2, 3}), BlobStore.Reading.RARELY);
+        store.put("archive/next.bin", out -> out.write(new byte[] {1, 2, 3}), BlobStore.Reading.RARELY);
         try (var in = store.open("archive/next.bin")) {
             assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
         }
