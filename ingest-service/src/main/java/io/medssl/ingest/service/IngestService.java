@@ -2,6 +2,7 @@ package io.medssl.ingest.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medssl.contracts.InstanceIngested;
+import io.medssl.dicom.DeidentificationException;
 import io.medssl.dicom.Deidentifier;
 import io.medssl.dicom.DicomObject;
 import io.medssl.dicom.DicomReader;
@@ -511,9 +512,10 @@ public class IngestService {
     /**
      * The PS3.15 copy downstream may read (outside ingest's PHI area); null when the object could
      * not be written de-identified (the instance is still processed: pixels and index are
-     * de-identified on their own).
+     * de-identified on their own). Throws when storage fails: then the instance is processed
+     * again later rather than recorded without its copy.
      */
-    private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId) {
+    private String writeDeidentifiedCopy(DicomObject object, String instanceId, String patientId) throws IOException {
         IngestConfig.Deid options = config.deid();
         String key = InstanceKeys.deidentified(instanceId);
         try {
@@ -524,8 +526,8 @@ public class IngestService {
                     // No service here reads it (they take the array): it is for export and review.
                     BlobStore.Reading.RARELY);
             return key;
-        } catch (Exception e) {
-            LOG.warnf("no de-identified copy of %s: %s", instanceId, e.getClass().getSimpleName());
+        } catch (DeidentificationException e) {
+            LOG.warnf("no de-identified copy of %s: %s", instanceId, e.getCause().getClass().getSimpleName());
             return null;
         }
     }

@@ -68,7 +68,9 @@ public final class Deidentifier {
     /**
      * De-identifies {@code object} in place (its getters then answer pseudonyms) and writes it to
      * {@code target} as a Part 10 stream (left open): explicit VR little endian when its pixels were
-     * decompressed on reading, else in its own transfer syntax.
+     * decompressed on reading, else in its own transfer syntax. Throws
+     * {@link DeidentificationException} when the object cannot be de-identified, and the
+     * stream's own {@link IOException} when writing to it fails.
      */
     public static void writeDeidentified(DicomObject object, Options options, Pseudonyms pseudonyms, OutputStream target)
             throws IOException {
@@ -108,8 +110,8 @@ public final class Deidentifier {
                     flush();
                 }
             }, transferSyntax, true, true);
-        } catch (DicomException e) {
-            throw new IOException("could not de-identify the object: " + e.getMessage(), e);
+        } catch (DicomException | RuntimeException e) {
+            throw new DeidentificationException("could not de-identify the object: " + e.getMessage(), e);
         }
     }
 

@@ -107,4 +107,24 @@ class DeidentifierTest {
         assertThat(string(list, TagFromName.LongitudinalTemporalInformationModified)).isEqualTo("REMOVED");
         assertThat(string(list, TagFromName.PatientBirthDate)).isEmpty();
     }
+
+    @Test
+    void aFailingTargetStreamIsReportedAsItselfNotAsAnObjectThatCannotBeDeidentified() throws Exception {
+        DicomObject object = DicomReader.read(original());
+        java.io.IOException full = new java.io.IOException("No space left on device");
+        java.io.OutputStream failing = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw full;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                throw full;
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Deidentifier.writeDeidentified(object,
+                        new Deidentifier.Options(true, false, false, false, false), PSEUDONYMS, failing))
+                .isSameAs(full);
+    }
 }
