@@ -59,9 +59,20 @@ class InstanceProcessorTest {
 
     /** A small CT no other test sends (the test application, and its index, are shared); returns its SOP Instance UID. */
     private String writeFreshCt(Path file) throws Exception {
-        String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        String uid = freshUid();
         writeCt(file, uid, 32);
         return uid + ".3";
+    }
+
+    private static String freshUid() {
+        return "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+    }
+
+    /** {@link #writeCt(Path, String, int)} into a new file. */
+    private Path ct(String name, String uid, int size) throws Exception {
+        Path file = Files.createTempFile(storageRoot, name, ".dcm");
+        writeCt(file, uid, size);
+        return file;
     }
 
     /** A size x size CT whose study, series and instance UIDs are {@code uid} + .1, .2, .3. */
@@ -82,6 +93,26 @@ class InstanceProcessorTest {
         return QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select count(o) from OutboxRow o where o.eventKey = :id", Long.class).setParameter("id", instanceId)
                 .getSingleResult());
+    }
+
+    /**
+     * A fresh CT as an earlier process left it: its original stored under {@code originalKey}, a
+     * {@code received} row from an hour ago, not processed. Returns its instance pseudonym.
+     */
+    private String acceptedAnHourAgo(java.util.function.UnaryOperator<String> originalKey, String dataset, String callingAe)
+            throws Exception {
+        Path original = Files.createTempFile(storageRoot, "accepted", ".dcm");
+        String instanceId = pseudonyms.uid(writeFreshCt(original));
+        store.putFile(originalKey.apply(instanceId), original);
+        QuarkusTransaction.requiringNew().run(() -> {
+            ReceivedRow row = new ReceivedRow();
+            row.instanceId = instanceId;
+            row.dataset = dataset;
+            row.callingAe = callingAe;
+            row.receivedAt = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+            em.persist(row);
+        });
+        return instanceId;
     }
 
     private Optional<InstanceIngested> awaitRows(String instanceId, int rows) throws InterruptedException {
@@ -132,18 +163,8 @@ class InstanceProcessorTest {
 
     @Test
     void anObjectAcceptedBeforeACrashIsProcessedByTheNextPass() throws Exception {
-        Path original = Files.createTempFile(storageRoot, "crash", ".dcm");
-        String instanceId = pseudonyms.uid(writeFreshCt(original));
-        store.putFile(InstanceKeys.original(instanceId), original);
-        QuarkusTransaction.requiringNew().run(() -> {
-            ReceivedRow row = new ReceivedRow();
-            row.instanceId = instanceId;
-            row.dataset = "recovered";
-            row.callingAe = "CRASHED";
-            // Accepted by a process that died an hour ago.
-            row.receivedAt = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
-            em.persist(row);
-        });
+        // Accepted by a process that died an hour ago.
+        String instanceId = acceptedAnHourAgo(InstanceKeys::original, "recovered", "CRASHED");
         assertThat(index.find(instanceId)).isEmpty();
 
         processor.rescan();
@@ -160,12 +181,10 @@ class InstanceProcessorTest {
 
     @Test
     void aResendArrivingRightBehindItsFirstVersionEndsUpAsTheIndexedContent() throws Exception {
-        String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        String uid = freshUid();
         String instanceId = pseudonyms.uid(uid + ".3");
-        Path first = Files.createTempFile(storageRoot, "first", ".dcm");
-        Path resent = Files.createTempFile(storageRoot, "resent", ".dcm");
-        writeCt(first, uid, 32);
-        writeCt(resent, uid, 16);
+        Path first = ct("first", uid, 32);
+        Path resent = ct("resent", uid, 16);
         // Both journaled before the processor sees either: they would fall into one batch.
         IngestService.Outcome a = ingest.acceptJournaled(first, null, "RESEND", "resend");
         IngestService.Outcome b = ingest.acceptJournaled(resent, null, "RESEND", "resend");
@@ -237,7 +256,7 @@ class InstanceProcessorTest {
 
     @Test
     void anObjectThatKeepsFailingIsTriedAgainLessAndLessOften() throws Exception {
-        String bad = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        String bad = freshUid();
         Path badFile = Files.createTempFile(storageRoot, "failing", ".dcm");
         writeCt(badFile, bad, 16, "B".repeat(300)); // refused by the database every time, as above
         String badId = pseudonyms.uid(bad + ".3");
@@ -283,12 +302,10 @@ class InstanceProcessorTest {
 
     @Test
     void anInstanceIsNeverProcessedByTheJournalAndAReceivedRowAtOnce() throws Exception {
-        String uid = "2.25." + new java.math.BigInteger(96, new java.util.Random(System.nanoTime()));
+        String uid = freshUid();
         String instanceId = pseudonyms.uid(uid + ".3");
-        Path journaled = Files.createTempFile(storageRoot, "dimse", ".dcm");
-        Path stowed = Files.createTempFile(storageRoot, "stow", ".dcm");
-        writeCt(journaled, uid, 32);
-        writeCt(stowed, uid, 16);
+        Path journaled = ct("dimse", uid, 32);
+        Path stowed = ct("stow", uid, 16);
 
         // Someone else processes the instance: its journaled object waits.
         claims.claim(instanceId);
@@ -318,17 +335,7 @@ class InstanceProcessorTest {
 
     @Test
     void anOriginalAcceptedByAnEarlierVersionUnderTheFlatLayoutIsStillProcessed() throws Exception {
-        Path original = Files.createTempFile(storageRoot, "flat", ".dcm");
-        String instanceId = pseudonyms.uid(writeFreshCt(original));
-        store.putFile(InstanceKeys.legacyOriginal(instanceId), original);
-        QuarkusTransaction.requiringNew().run(() -> {
-            ReceivedRow row = new ReceivedRow();
-            row.instanceId = instanceId;
-            row.dataset = "upgraded";
-            row.callingAe = "OLDER";
-            row.receivedAt = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
-            em.persist(row);
-        });
+        String instanceId = acceptedAnHourAgo(InstanceKeys::legacyOriginal, "upgraded", "OLDER");
 
         processor.rescan();
 
