@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -457,7 +458,7 @@ public class InstanceProcessor {
             }
             if (pending.size() < RESCAN_BATCH) {
                 // Processed meanwhile (e.g. a resend went through the journal): nothing to wait for.
-                retries.retainOnly(pending.stream().map(InstanceIndex.Received::instanceId).toList());
+                retries.retainOnly(pending.stream().map(InstanceIndex.Received::instanceId).collect(Collectors.toSet()));
             }
             if (requeued > 0) {
                 LOG.infof("processing: %d accepted instance(s) left from before (restart or failure) queued again", requeued);

@@ -2,8 +2,6 @@ package io.medssl.ingest.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,8 +60,8 @@ final class RetrySchedule {
     }
 
     /** Forgets instances no longer waiting ({@code waiting}: all that still do). */
-    void retainOnly(Collection<String> waiting) {
-        failing.keySet().retainAll(waiting instanceof Set<?> ? waiting : new HashSet<>(waiting));
+    void retainOnly(Set<String> waiting) {
+        failing.keySet().retainAll(waiting);
     }
 
     /** Instances waiting for a retry after a failure. */

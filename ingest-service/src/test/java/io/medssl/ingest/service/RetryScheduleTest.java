@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
@@ -38,7 +38,7 @@ class RetryScheduleTest {
         schedule.failed("b", t0);
         schedule.failed("c", t0);
         schedule.succeeded("a");
-        schedule.retainOnly(List.of("c"));
+        schedule.retainOnly(Set.of("c"));
         assertThat(schedule.size()).isEqualTo(1);
         assertThat(schedule.due("a", t0)).isTrue();
         assertThat(schedule.due("b", t0)).isTrue();
