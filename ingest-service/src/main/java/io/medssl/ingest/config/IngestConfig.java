@@ -26,6 +26,8 @@ public interface IngestConfig {
 
     Processing processing();
 
+    Query query();
+
     /** Dataset that instances belong to when no AE mapping says otherwise. */
     @WithDefault("default")
     String dataset();
@@ -110,6 +112,16 @@ public interface IngestConfig {
 
         @WithDefault("104")
         int port();
+    }
+
+    /** Searches of the index (QIDO-RS, {@code GET /api/v1/instances}). */
+    interface Query {
+        /**
+         * Most results one request is answered (a larger {@code limit}, or none, gets this many and a
+         * Warning header; the client pages on with {@code offset}).
+         */
+        @WithDefault("10000")
+        int maxResults();
     }
 
     /** Labels sent for ingested studies ({@code POST /api/v1/datasets/{dataset}/labels}). */

@@ -1,9 +1,7 @@
 package io.medssl.ingest.index;
 
 import io.medssl.contracts.InstanceIngested;
-import io.medssl.ingest.service.InstanceIndex;
 import jakarta.persistence.EntityManager;
-import java.util.List;
 import java.util.Optional;
 
 /** Queries on the instance table, inside the caller's transaction. */
@@ -41,10 +39,5 @@ public final class InstanceRows {
 
     public static Optional<InstanceIngested> find(EntityManager em, String instanceId) {
         return Optional.ofNullable(em.find(InstanceRow.class, instanceId)).map(InstanceRow::event);
-    }
-
-    public static List<InstanceIndex.Entry> all(EntityManager em) {
-        return em.createQuery("select r from InstanceRow r order by r.studyId, r.seriesId, r.instanceId", InstanceRow.class)
-                .getResultList().stream().map(r -> new InstanceIndex.Entry(r.event(), r.accessionId)).toList();
     }
 }

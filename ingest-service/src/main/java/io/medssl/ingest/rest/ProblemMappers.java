@@ -15,4 +15,9 @@ public class ProblemMappers {
         return LabelResource.problem(415, "Unsupported media type",
                 "this endpoint does not accept " + (type == null ? "a request without Content-Type" : type));
     }
+
+    @ServerExceptionMapper
+    public Response badPaging(Paging.BadPagingException e) {
+        return LabelResource.problem(400, "Invalid limit or offset", e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package io.medssl.ingest.service;
 import io.medssl.contracts.EventJson;
 import io.medssl.contracts.InstanceIngested;
 import io.medssl.contracts.Topics;
+import io.medssl.ingest.index.IndexSearch;
 import io.medssl.ingest.index.InstanceRow;
 import io.medssl.ingest.index.InstanceRows;
 import io.medssl.ingest.index.OutboxRow;
@@ -226,12 +227,19 @@ public class InstanceIndex {
         return QuarkusTransaction.requiringNew().call(() -> InstanceRows.find(em, instanceId));
     }
 
-    public List<InstanceIngested> list() {
-        return entries().stream().map(Entry::instance).toList();
+    /** Instances matching every criterion, ordered by study, series and instance pseudonym; a page of them. */
+    public List<Entry> findInstances(List<IndexSearch.Criterion> criteria, int offset, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> IndexSearch.instances(em, criteria, offset, limit));
     }
 
-    public List<Entry> entries() {
-        return QuarkusTransaction.requiringNew().call(() -> InstanceRows.all(em));
+    /** Series with an instance matching every criterion, ordered by study and series pseudonym; a page of them. */
+    public List<IndexSearch.SeriesMatch> findSeries(List<IndexSearch.Criterion> criteria, int offset, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> IndexSearch.series(em, criteria, offset, limit));
+    }
+
+    /** Studies with an instance matching every criterion, ordered by study pseudonym; a page of them. */
+    public List<IndexSearch.StudyMatch> findStudies(List<IndexSearch.Criterion> criteria, int offset, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> IndexSearch.studies(em, criteria, offset, limit));
     }
 
     /** The studies ingested into {@code dataset}. */

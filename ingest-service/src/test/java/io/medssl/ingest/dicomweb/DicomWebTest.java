@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.medssl.ingest.deid.Pseudonymizer;
 import io.medssl.kafka.KafkaBrokerTestResource;
@@ -46,7 +47,8 @@ class DicomWebTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("medssl.dataset", "dicomweb");
+            // One result per request at most, so paging and the "more results" warning show with two studies.
+            return Map.of("medssl.dataset", "dicomweb", "medssl.query.max-results", "1");
         }
     }
 
@@ -108,9 +110,15 @@ class DicomWebTest {
     void qidoFindsStudiesSeriesAndInstancesByPseudonym() {
         String study = pseudonyms.uid(CT_STUDY);
         String instance = pseudonyms.uid(CT_INSTANCE);
-        String all = given().get("/dicomweb/studies").then().statusCode(200).contentType("application/dicom+json")
-                .body("size()", equalTo(2)).extract().asString();
-        assertThat(all).contains(study).doesNotContain(CT_STUDY);
+        // Two studies, one answered per request: the first answer says more can be asked for.
+        String first = given().get("/dicomweb/studies").then().statusCode(200).contentType("application/dicom+json")
+                .header("Warning", containsString("Additional results can be requested"))
+                .body("size()", equalTo(1)).extract().asString();
+        String second = given().get("/dicomweb/studies?offset=1").then().statusCode(200).header("Warning", nullValue())
+                .body("size()", equalTo(1)).extract().asString();
+        assertThat(first).isNotEqualTo(second);
+        assertThat(first + second).contains(study).doesNotContain(CT_STUDY);
+        given().get("/dicomweb/studies?offset=2").then().statusCode(200).body("size()", equalTo(0));
 
         given().get("/dicomweb/studies?ModalitiesInStudy=CT").then().statusCode(200)
                 .body("size()", equalTo(1))
@@ -123,10 +131,17 @@ class DicomWebTest {
         given().get("/dicomweb/instances?SOPInstanceUID=" + instance).then().statusCode(200)
                 .body("[0].'00080018'.Value[0]", equalTo(instance))
                 .body("[0].'00280010'.Value[0]", equalTo(512));
-        given().get("/dicomweb/studies?limit=1&offset=1").then().statusCode(200).body("size()", equalTo(1));
-        given().get("/dicomweb/studies?PatientName=DOE*").then().statusCode(200)
+        given().get("/dicomweb/studies?limit=1&offset=1").then().statusCode(200).header("Warning", nullValue())
+                .body("size()", equalTo(1));
+        given().get("/dicomweb/studies?PatientName=DOE*&limit=1").then().statusCode(200)
                 .header("Warning", containsString("PatientName"));
         given().get("/dicomweb/studies?limit=-1").then().statusCode(400).contentType("application/problem+json");
+        given().get("/dicomweb/instances?offset=ten").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("whole numbers"));
+        // The REST view of the index pages the same way.
+        given().get("/api/v1/instances").then().statusCode(200)
+                .header("Warning", containsString("Additional results")).body("size()", equalTo(1));
+        given().get("/api/v1/instances?offset=1&limit=1").then().statusCode(200).body("size()", equalTo(1));
         given().get("/dicomweb/studies?StudyInstanceUID=" + CT_STUDY).then().statusCode(200).body("size()", equalTo(0));
     }
 

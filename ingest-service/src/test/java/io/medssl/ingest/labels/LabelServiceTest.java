@@ -126,11 +126,6 @@ class LabelServiceTest {
         }
 
         @Override
-        public java.util.List<Entry> entries() {
-            return java.util.List.copyOf(entries);
-        }
-
-        @Override
         public DatasetStudies studies(String dataset) {
             java.util.Set<String> studies = new java.util.HashSet<>();
             java.util.Map<String, java.util.Set<String>> byAccession = new java.util.HashMap<>();
