@@ -217,9 +217,9 @@ class LabelAssignmentTest {
 
         // The index keeps the accession number's pseudonym, never the number itself.
         String instanceId = pseudonyms.uid(s.get("T16").original().sopInstanceUid());
-        assertThat(index.findInstances(List.of(new IndexSearch.Criterion(IndexSearch.Key.SOP_INSTANCE_UID, instanceId)), 0, 10))
+        assertThat(index.findInstances(List.of(new IndexSearch.Criterion(IndexSearch.Key.SOP_INSTANCE_UID, instanceId)), false, 0, 10))
                 .extracting(InstanceIndex.Entry::accessionId).containsExactly(pseudonyms.accession(ACCESSION));
-        assertThat(index.findInstances(List.of(), 0, Integer.MAX_VALUE))
+        assertThat(index.findInstances(List.of(), false, 0, Integer.MAX_VALUE))
                 .allSatisfy(e -> assertThat(e.toString()).doesNotContain(ACCESSION));
         // Only the pseudonym map knows the original (and it never leaves ingest).
         assertThat(index.original(pseudonyms.accession(ACCESSION))).contains(ACCESSION);

@@ -123,7 +123,7 @@ public class QidoResource {
                 yield paging.more(fetched);
             }
             case INSTANCE -> {
-                var fetched = index.findInstances(criteria, paging.offset(), paging.fetch());
+                var fetched = index.findInstances(criteria, false, paging.offset(), paging.fetch());
                 paging.page(fetched).forEach(instance -> answer.add(describe(instance)));
                 yield paging.more(fetched);
             }

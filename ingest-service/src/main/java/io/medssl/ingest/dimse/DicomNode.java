@@ -21,11 +21,12 @@ import org.jboss.logging.Logger;
  * The DICOM node (C-ECHO, C-STORE SCP) on {@code medssl.dicom.ae-title} / {@code port}. Received
  * objects land in {@code ingest/incoming} inside the storage root and are accepted by
  * {@link IngestService} into the dataset their AE titles map to before the response is sent: the
- * sender gets Success only for an object whose header checked out and whose bytes are fsync'ed
- * in the accept journal, else the failure status IngestService names (0xA700, 0xA900, 0xC000)
- * with its reason as Error Comment. Moving it into storage and the database, decoding, the
- * de-identified copy, indexing and the announcement follow in the background
- * ({@link InstanceProcessor}), so a modality's association is never held up by them.
+ * sender gets Success only for an object whose header checked out, whose bytes are fsync'ed in
+ * the accept journal and which is indexed (from its header), else the failure status
+ * IngestService names (0xA700, 0xA900, 0xC000) with its reason as Error Comment. Moving it into
+ * storage, decoding, the de-identified copy, completing its index row and the announcement follow
+ * in the background ({@link InstanceProcessor}), so a modality's association is never held up by
+ * them.
  */
 @ApplicationScoped
 public class DicomNode {
@@ -76,10 +77,11 @@ public class DicomNode {
     StoreResult store(ReceivedInstance received) {
         String dataset = routing.datasetFor(received.callingAeTitle(), received.calledAeTitle());
         IngestService.Outcome outcome = ingest.acceptJournaled(received.object(), received.header(), received.callingAeTitle(), dataset);
+        // Journaled is processed, even when the answer is a failure (the index refused its row).
+        if (outcome.journaled() != null) {
+            processor.submit(outcome.journaled());
+        }
         if (outcome.stored()) {
-            if (outcome.journaled() != null) {
-                processor.submit(outcome.journaled());
-            }
             return StoreResult.stored();
         }
         int status = outcome.failure() == null ? StoreResult.OUT_OF_RESOURCES : outcome.failure().code();

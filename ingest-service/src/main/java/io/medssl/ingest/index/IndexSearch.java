@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * Searches of the instance table at the study, series or instance level (QIDO-RS, the REST view
- * of the index), inside the caller's transaction. Matching, grouping, counting and paging all run
+ * of the index), inside the caller's transaction. Instances count from their acceptance (QIDO-RS
+ * finds an object once the DICOM node has answered Success for it). Matching, grouping, counting and paging all run
  * in the database: the index of a hospital archive holds millions of rows, and an answer must not
  * cost a read of all of them.
  */
@@ -72,10 +73,19 @@ public final class IndexSearch {
                               String bodyPart, long instanceCount) {
     }
 
-    /** Instances matching every criterion, ordered by study, series and instance pseudonym. */
-    public static List<InstanceIndex.Entry> instances(EntityManager em, List<Criterion> criteria, int offset, int limit) {
+    /**
+     * Instances matching every criterion, ordered by study, series and instance pseudonym; those
+     * only accepted so far too (their pixel key, copy and decodability not yet known) unless
+     * {@code processedOnly}.
+     */
+    public static List<InstanceIndex.Entry> instances(EntityManager em, List<Criterion> criteria, boolean processedOnly,
+                                                      int offset, int limit) {
         Map<String, Object> params = new HashMap<>();
-        TypedQuery<InstanceRow> query = em.createQuery("select r from InstanceRow r" + where(Level.INSTANCE, criteria, params)
+        String where = where(Level.INSTANCE, criteria, params);
+        if (processedOnly) {
+            where += (where.isEmpty() ? " where" : " and") + " r.processed = true";
+        }
+        TypedQuery<InstanceRow> query = em.createQuery("select r from InstanceRow r" + where
                 + " order by r.studyId, r.seriesId, r.instanceId", InstanceRow.class);
         return page(query, params, offset, limit).getResultList().stream()
                 .map(r -> new InstanceIndex.Entry(r.event(), r.accessionId)).toList();

@@ -11,6 +11,10 @@ import java.time.Instant;
 @Entity
 @Table(name = "instance")
 public class InstanceRow {
+    /** Column sizes (V1__index.sql) of the values a sender's header sets freely. */
+    static final int MODALITY_LENGTH = 16;
+    static final int BODY_PART_LENGTH = 64;
+
     @Id
     @Column(name = "instance_id")
     public String instanceId;
@@ -42,6 +46,8 @@ public class InstanceRow {
     public Instant ingestedAt;
     @Column(name = "deidentified_key")
     public String deidentifiedKey;
+    /** False from acceptance by the DICOM node until processed (decoded, copied, announced); see V4__accepted.sql. */
+    public boolean processed;
 
     static InstanceRow of(InstanceIngested e, String accessionId) {
         InstanceRow row = new InstanceRow();
@@ -56,18 +62,23 @@ public class InstanceRow {
         patientId = e.patientId();
         this.accessionId = accessionId;
         dataset = e.dataset();
-        modality = e.modality();
-        bodyPart = e.bodyPart();
+        // Clipped to their columns: a sender's over-long code string must not make the object unindexable.
+        modality = clip(e.modality(), MODALITY_LENGTH);
+        bodyPart = clip(e.bodyPart(), BODY_PART_LENGTH);
         sopClassUid = e.sopClassUid();
         rows = e.rows();
         columns = e.columns();
         frames = e.frames();
         pixelKey = e.pixelKey();
         decodable = e.decodable();
-        undecodableReason = e.undecodableReason() == null ? null
-                : e.undecodableReason().substring(0, Math.min(1024, e.undecodableReason().length()));
+        undecodableReason = clip(e.undecodableReason(), 1024);
         ingestedAt = e.ingestedAt();
         deidentifiedKey = e.deidentifiedKey();
+        processed = true;
+    }
+
+    static String clip(String value, int length) {
+        return value == null || value.length() <= length ? value : value.substring(0, length);
     }
 
     InstanceIngested event() {

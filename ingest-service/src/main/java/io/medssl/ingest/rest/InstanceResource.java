@@ -32,7 +32,7 @@ public class InstanceResource {
     @GET
     public Response list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Paging paging = Paging.of(limit, offset, config.query().maxResults());
-        List<InstanceIndex.Entry> fetched = index.findInstances(List.of(), paging.offset(), paging.fetch());
+        List<InstanceIndex.Entry> fetched = index.findInstances(List.of(), true, paging.offset(), paging.fetch());
         Response.ResponseBuilder response = Response.ok(paging.page(fetched).stream().map(InstanceIndex.Entry::instance).toList());
         if (paging.more(fetched)) {
             response.header("Warning", Paging.MORE_RESULTS_WARNING);

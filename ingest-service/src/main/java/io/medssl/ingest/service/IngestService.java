@@ -167,10 +167,12 @@ public class IngestService {
     /**
      * The DICOM node's step: as {@link #accept(Path, String, String, String)}, but the object is
      * made durable by appending it to the accept journal (one {@code fdatasync} of a prepared
-     * segment) instead of storing it and committing a row, which is most of what a C-STORE waits
-     * for. The outcome's {@code journaled} entry is what the background processing takes
-     * ({@link #prepareJournaled}, {@link #commit}, {@link #checkpoint}). {@code header} is the
-     * header the association layer already read (null: read it here).
+     * segment) instead of storing it and committing a {@code received} row, and then indexed from
+     * its header ({@link InstanceIndex#indexAccepted}: searches find it before the sender hears
+     * Success). The outcome's {@code journaled} entry is what the background processing takes
+     * ({@link #prepareJournaled}, {@link #commit}, {@link #checkpoint}) — also when indexing
+     * failed and the outcome is a failure. {@code header} is the header the association layer
+     * already read (null: read it here).
      */
     public Outcome acceptJournaled(IncomingObject received, DicomObject header, String callingAeTitle, String dataset) {
         return accept(new ReceivedArrival(received), header, callingAeTitle, null, dataset, true);
@@ -283,18 +285,17 @@ public class IngestService {
         if (object.burnedInAnnotation()) {
             return quarantine(arrival, object, instanceId, callingAeTitle);
         }
+        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Journal.Entry entry = null;
         try {
-            Journal.Entry entry = null;
             if (journaled) {
                 entry = arrival.appendTo(journal, json.writeValueAsBytes(new JournaledObject(instanceId, dataset, callingAeTitle,
-                        Instant.now().truncatedTo(ChronoUnit.MILLIS))));
+                        receivedAt)));
                 arrival.discard();
             } else {
                 store.putFile(InstanceKeys.original(instanceId), arrival.file());
                 index.accept(instanceId, dataset, callingAeTitle);
             }
-            LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
-            return Outcome.accepted(instanceId, object, entry);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -304,6 +305,41 @@ public class IngestService {
             arrival.discard();
             return Outcome.rejected(Failure.OUT_OF_RESOURCES, "could not store the object: " + e.getClass().getSimpleName(), object);
         }
+        if (journaled) {
+            // Indexed before Success, from the header: searches find the object from now on.
+            // (Written while the journal append was being synced instead, on another thread, it
+            // made no measurable difference on bench sets.)
+            try {
+                indexAccepted(object, instanceId, dataset, receivedAt);
+            } catch (RuntimeException e) {
+                // The object is durable in the journal and is processed (and indexed) once the
+                // database is back; the sender hears of the failure and sends it again (an
+                // identical resend is not announced twice).
+                LOG.errorf("could not index %s (journaled; processed later): %s", instanceId, e.getClass().getSimpleName());
+                return new Outcome(false, instanceId, null, "could not index the object: " + e.getClass().getSimpleName(),
+                        Failure.OUT_OF_RESOURCES, object.sopClassUid(), object.sopInstanceUid(), entry);
+            }
+        }
+        LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
+        return Outcome.accepted(instanceId, object, entry);
+    }
+
+    /** Indexes an accepted object from its header: identifiers as pseudonyms, modality, SOP class, geometry. */
+    private void indexAccepted(DicomObject header, String instanceId, String dataset, Instant receivedAt) {
+        Identifiers ids = identifiers(header);
+        index.indexAccepted(new InstanceIngested(InstanceIngested.SCHEMA_VERSION, instanceId, ids.studyId(), ids.seriesId(),
+                ids.patientId(), dataset, header.modality(), header.bodyPartExamined(), header.sopClassUid(), header.rows(),
+                header.columns(), header.frames(), null, false, null, receivedAt, null), ids.accessionId());
+    }
+
+    /** An object's identifiers as pseudonyms (besides its instance's): the index's and the event's. */
+    private record Identifiers(String studyId, String seriesId, String patientId, String accessionId) {
+    }
+
+    private Identifiers identifiers(DicomObject object) {
+        String accession = object.accessionNumber();
+        return new Identifiers(pseudonyms.uid(object.studyInstanceUid()), pseudonyms.uid(object.seriesInstanceUid()),
+                pseudonyms.patient(object.patientId(), ""), accession.isEmpty() ? null : pseudonyms.accession(accession));
     }
 
     /** What processing produced: the event, and the outbox id of its announcement unless it is an identical resend. */
@@ -457,6 +493,8 @@ public class IngestService {
             // Read fine when accepted: the stored file changed under us. Keep it, drop the work.
             LOG.errorf("accepted object %s can no longer be read; left in ingest/originals: %s", instanceId,
                     withoutPath(e.getMessage(), original));
+            // Nothing follows for it: searches must not go on finding it as accepted.
+            index.forgetAccepted(instanceId);
             return Optional.empty();
         }
         String pixelKey = null;
@@ -472,25 +510,21 @@ public class IngestService {
         }
         // Everything read from the object's identifiers comes first: writing the de-identified
         // copy replaces them in the object.
-        String studyId = pseudonyms.uid(object.studyInstanceUid());
-        String seriesId = pseudonyms.uid(object.seriesInstanceUid());
-        String patientId = pseudonyms.patient(object.patientId(), "");
-        String accession = object.accessionNumber();
-        String accessionId = accession.isEmpty() ? null : pseudonyms.accession(accession);
+        Identifiers ids = identifiers(object);
         List<InstanceIndex.Pseudonym> map = new ArrayList<>(List.of(
                 new InstanceIndex.Pseudonym(instanceId, "instance", object.sopInstanceUid()),
-                new InstanceIndex.Pseudonym(studyId, "study", object.studyInstanceUid()),
-                new InstanceIndex.Pseudonym(seriesId, "series", object.seriesInstanceUid()),
-                new InstanceIndex.Pseudonym(patientId, "patient", object.patientId())));
-        if (accessionId != null) {
-            map.add(new InstanceIndex.Pseudonym(accessionId, "accession", accession));
+                new InstanceIndex.Pseudonym(ids.studyId(), "study", object.studyInstanceUid()),
+                new InstanceIndex.Pseudonym(ids.seriesId(), "series", object.seriesInstanceUid()),
+                new InstanceIndex.Pseudonym(ids.patientId(), "patient", object.patientId())));
+        if (ids.accessionId() != null) {
+            map.add(new InstanceIndex.Pseudonym(ids.accessionId(), "accession", object.accessionNumber()));
         }
         InstanceIngested event = new InstanceIngested(
                 InstanceIngested.SCHEMA_VERSION,
                 instanceId,
-                studyId,
-                seriesId,
-                patientId,
+                ids.studyId(),
+                ids.seriesId(),
+                ids.patientId(),
                 dataset,
                 object.modality(),
                 object.bodyPartExamined(),
@@ -503,10 +537,10 @@ public class IngestService {
                 undecodable,
                 receivedAt,
                 // Last: it de-identifies the object in place (arguments are evaluated in order).
-                writeDeidentifiedCopy(object, instanceId, patientId));
+                writeDeidentifiedCopy(object, instanceId, ids.patientId()));
         LOG.debugf("processed %s %s %dx%dx%d from %s into %s%s", event.modality(), instanceId, event.rows(), event.columns(),
                 frames, callingAe, dataset, pixelKey == null ? " (not decodable: " + undecodable + ")" : "");
-        return Optional.of(new Derived(event, accessionId, map));
+        return Optional.of(new Derived(event, ids.accessionId(), map));
     }
 
     /**

@@ -12,6 +12,9 @@ import io.medssl.ingest.index.ReceivedRow;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -55,12 +59,55 @@ public class InstanceIndex {
     }
 
     private final EntityManager em;
+    private final DataSource dataSource;
     /** H2 does not sync a commit to the device; PostgreSQL does (synchronous_commit). */
     private final boolean syncAfterCommit;
+    private final boolean postgresql;
 
-    public InstanceIndex(EntityManager em, @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+    public InstanceIndex(EntityManager em, DataSource dataSource,
+                         @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
         this.em = em;
+        this.dataSource = dataSource;
         this.syncAfterCommit = "h2".equalsIgnoreCase(dbKind);
+        this.postgresql = "postgresql".equalsIgnoreCase(dbKind);
+    }
+
+    /**
+     * Indexes an instance the DICOM node has just made durable in its accept journal, before it
+     * answers Success: {@code known} is what the header says (identifiers as pseudonyms, modality,
+     * SOP class, geometry, when it was received), and searches find the instance from now on. An
+     * instance indexed before keeps its row until the resend is processed. The commit need not
+     * reach the device itself (PostgreSQL is told not to wait for it): the journal entry already
+     * is, and after a crash its processing writes the row again. One JDBC statement, outside JTA
+     * and Hibernate: every C-STORE waits for it (through a JTA transaction and a Hibernate session
+     * it took ~2 ms more CPU per object, and C-STORE ran at 319–426 objects/s on 500-CT sets
+     * against 498–682 with this statement).
+     */
+    public void indexAccepted(InstanceIngested known, String accessionId) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (postgresql) {
+                    try (Statement set = connection.createStatement()) {
+                        set.execute("SET LOCAL synchronous_commit TO OFF");
+                    }
+                }
+                InstanceRows.insertAccepted(connection, known, accessionId);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not index " + known.instanceId() + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    /** Drops the row of an accepted instance that was never processed (its object turned out unreadable). */
+    public void forgetAccepted(String instanceId) {
+        QuarkusTransaction.requiringNew().run(() -> InstanceRows.deleteAccepted(em, instanceId));
     }
 
     /**
@@ -227,9 +274,13 @@ public class InstanceIndex {
         return QuarkusTransaction.requiringNew().call(() -> InstanceRows.find(em, instanceId));
     }
 
-    /** Instances matching every criterion, ordered by study, series and instance pseudonym; a page of them. */
-    public List<Entry> findInstances(List<IndexSearch.Criterion> criteria, int offset, int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> IndexSearch.instances(em, criteria, offset, limit));
+    /**
+     * Instances matching every criterion, ordered by study, series and instance pseudonym; a page
+     * of them. Accepted instances not processed yet are found too (as far as their header tells)
+     * unless {@code processedOnly}.
+     */
+    public List<Entry> findInstances(List<IndexSearch.Criterion> criteria, boolean processedOnly, int offset, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> IndexSearch.instances(em, criteria, processedOnly, offset, limit));
     }
 
     /** Series with an instance matching every criterion, ordered by study and series pseudonym; a page of them. */

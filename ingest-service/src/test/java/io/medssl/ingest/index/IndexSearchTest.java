@@ -94,8 +94,8 @@ class IndexSearchTest {
         assertThat(index.findStudies(mine(new Criterion(Key.STUDY_UID, studyA + "," + studyB)), 0, 100)).hasSize(2);
         assertThat(index.findStudies(mine(new Criterion(Key.STUDY_UID, studyB + "\\nothing")), 0, 100))
                 .extracting(IndexSearch.StudyMatch::studyId).containsExactly(studyB);
-        assertThat(index.findInstances(mine(new Criterion(Key.SOP_INSTANCE_UID, studyA + ".ct.?")), 0, 100)).hasSize(3);
-        assertThat(index.findInstances(mine(new Criterion(Key.SERIES_UID, "*.mr")), 0, 100)).hasSize(2);
+        assertThat(index.findInstances(mine(new Criterion(Key.SOP_INSTANCE_UID, studyA + ".ct.?")), false, 0, 100)).hasSize(3);
+        assertThat(index.findInstances(mine(new Criterion(Key.SERIES_UID, "*.mr")), false, 0, 100)).hasSize(2);
 
         // The patient pseudonym holds '_' and '%': as a pattern they match only themselves.
         assertThat(index.findStudies(List.of(new Criterion(Key.PATIENT_ID, "p?1?" + run)), 0, 100)).hasSize(2);
@@ -116,10 +116,10 @@ class IndexSearchTest {
 
     @Test
     void pagesFollowStudySeriesInstanceOrder() {
-        List<String> all = index.findInstances(mine(), 0, 100).stream().map(e -> e.instance().instanceId()).toList();
+        List<String> all = index.findInstances(mine(), false, 0, 100).stream().map(e -> e.instance().instanceId()).toList();
         assertThat(all).containsExactly(studyA + ".ct.1", studyA + ".ct.2", studyA + ".ct.3", studyA + ".sr.1",
                 studyB + ".mr.1", studyB + ".mr.2");
-        assertThat(index.findInstances(mine(), 2, 3)).extracting(e -> e.instance().instanceId())
+        assertThat(index.findInstances(mine(), false, 2, 3)).extracting(e -> e.instance().instanceId())
                 .containsExactlyElementsOf(all.subList(2, 5));
         assertThat(index.findSeries(mine(), 1, 1)).extracting(IndexSearch.SeriesMatch::seriesId).containsExactly(studyA + ".sr");
         assertThat(index.findStudies(mine(), 1, 5)).extracting(IndexSearch.StudyMatch::studyId).containsExactly(studyB);

@@ -116,7 +116,7 @@ class LabelServiceTest {
         private final java.util.List<Entry> entries = new java.util.ArrayList<>();
 
         InMemoryIndex() {
-            super(null, "h2");
+            super(null, null, "h2");
         }
 
         @Override

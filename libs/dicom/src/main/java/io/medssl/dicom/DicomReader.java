@@ -13,8 +13,8 @@ import java.nio.file.Path;
 /**
  * Reads DICOM Part 10 files. PixelMed returns silently partial results on broken input (an empty
  * file gives an empty list, truncation drops elements), so every read is validated here: the
- * object must carry the identifying UIDs, and an object with pixel data must have as many bytes
- * as its geometry says (checked by the decoder).
+ * object must carry the identifying UIDs, each at most a UID's 64 characters, and an object with
+ * pixel data must have as many bytes as its geometry says (checked by the decoder).
  */
 public final class DicomReader {
     private DicomReader() {
@@ -117,6 +117,9 @@ public final class DicomReader {
                 {"SeriesInstanceUID", object.seriesInstanceUid()}}) {
             if (required[1].isEmpty()) {
                 throw new InvalidDicomException("DICOM object lacks " + required[0]);
+            }
+            if (required[1].length() > 64) {
+                throw new InvalidDicomException(required[0] + " is longer than a UID may be (64 characters)");
             }
         }
         return object;

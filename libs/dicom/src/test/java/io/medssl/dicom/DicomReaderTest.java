@@ -1,6 +1,7 @@
 package io.medssl.dicom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.medssl.imaging.PixelArray;
 import java.nio.file.Files;
@@ -55,5 +56,15 @@ class DicomReaderTest {
             }
         }
         assertThat(decoded).as("most samples have pixels to compare").isGreaterThan(8);
+    }
+
+    @Test
+    void aUidLongerThanAUidMayBeIsRefusedAtTheHeader(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("long-uid.dcm");
+        String tooLong = "1.2." + "3".repeat(70);
+        ImageObjectWriter.writeCt(new SyntheticImage("LONG^UID", "L-1", "19700101", "O", "1.2.3.1", "1.2.3.2", tooLong, "",
+                "20260101", "120000", "LONG UID", 4, 4, new short[16], 1.0, 40, 400), file);
+        assertThatThrownBy(() -> DicomReader.readHeader(file)).isInstanceOf(InvalidDicomException.class)
+                .hasMessageContaining("SOPInstanceUID is longer than a UID may be");
     }
 }
