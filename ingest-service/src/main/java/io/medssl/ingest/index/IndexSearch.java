@@ -14,9 +14,9 @@ import java.util.TreeSet;
 /**
  * Searches of the instance table at the study, series or instance level (QIDO-RS, the REST view
  * of the index), inside the caller's transaction. Instances count from their acceptance (QIDO-RS
- * finds an object once the DICOM node has answered Success for it). Matching, grouping, counting and paging all run
- * in the database: the index of a hospital archive holds millions of rows, and an answer must not
- * cost a read of all of them.
+ * finds an object once the DICOM node has answered Success for it). Matching, grouping, counting
+ * and paging all run in the database: the index of a hospital archive holds millions of rows, and
+ * an answer must not cost a read of all of them.
  */
 public final class IndexSearch {
     private IndexSearch() {
