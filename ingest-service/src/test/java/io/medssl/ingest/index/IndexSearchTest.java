@@ -123,5 +123,6 @@ class IndexSearchTest {
                 .containsExactlyElementsOf(all.subList(2, 5));
         assertThat(index.findSeries(mine(), 1, 1)).extracting(IndexSearch.SeriesMatch::seriesId).containsExactly(studyA + ".sr");
         assertThat(index.findStudies(mine(), 1, 5)).extracting(IndexSearch.StudyMatch::studyId).containsExactly(studyB);
+        assertThat(index.findInstances(mine(), false, 0, 0)).as("limit=0 asks for nothing").isEmpty();
     }
 }
