@@ -57,6 +57,12 @@ public class IngestService {
             return new Outcome(true, instanceId, null, null, null, object.sopClassUid(), object.sopInstanceUid(), journaled);
         }
 
+        /** Journaled (and processed later) but not indexed: the sender hears 0xA700 and sends it again. */
+        static Outcome notIndexed(String instanceId, String error, DicomObject object, Journal.Entry journaled) {
+            return new Outcome(false, instanceId, null, error, Failure.OUT_OF_RESOURCES, object.sopClassUid(),
+                    object.sopInstanceUid(), journaled);
+        }
+
         Outcome withInstance(InstanceIngested event) {
             return new Outcome(stored, instanceId, event, error, failure, sopClassUid, sopInstanceUid, journaled);
         }
@@ -316,8 +322,7 @@ public class IngestService {
                 // database is back; the sender hears of the failure and sends it again (an
                 // identical resend is not announced twice).
                 LOG.errorf("could not index %s (journaled; processed later): %s", instanceId, e.getClass().getSimpleName());
-                return new Outcome(false, instanceId, null, "could not index the object: " + e.getClass().getSimpleName(),
-                        Failure.OUT_OF_RESOURCES, object.sopClassUid(), object.sopInstanceUid(), entry);
+                return Outcome.notIndexed(instanceId, "could not index the object: " + e.getClass().getSimpleName(), object, entry);
             }
         }
         LOG.debugf("accepted %s from %s into %s", instanceId, callingAeTitle, dataset);
